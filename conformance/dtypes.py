@@ -1,0 +1,166 @@
+"""The dtypes the suite knows, and how each one is represented on either side.
+
+A `DType` pairs a torch dtype with the NumPy dtype that holds the same values.
+NumPy has no bfloat16: its reference values are held in float32 arrays whose
+values are exactly representable in bfloat16 (see `round_to_bfloat16`), and
+results are rounded the same way, so that a reference "computed in float32 and
+rounded" is what torch's bfloat16 ops are compared against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class DType:
+    """One dtype of the suite: its name, its torch dtype and its NumPy carrier."""
+
+    name: str
+    torch: torch.dtype
+    numpy: np.dtype  # the NumPy dtype that carries the values (float32 for bfloat16)
+    kind: str  # "bool", "uint", "int", "float" or "complex"
+    native_numpy: bool = True  # False where NumPy has no dtype of its own (bfloat16)
+
+    @property
+    def itemsize(self) -> int:
+        return torch.empty((), dtype=self.torch).element_size()
+
+    @property
+    def is_floating(self) -> bool:
+        return self.kind == "float"
+
+    @property
+    def is_complex(self) -> bool:
+        return self.kind == "complex"
+
+    @property
+    def is_integral(self) -> bool:
+        return self.kind in ("bool", "uint", "int")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # how Hypothesis prints a dtype
+        printer.text(self.name)
+
+
+def _dtype(name: str, kind: str, numpy_name: str | None = None) -> DType | None:
+    torch_dtype = getattr(torch, name, None)
+    if torch_dtype is None:  # an older torch without this dtype
+        return None
+    native = numpy_name is None
+    return DType(name, torch_dtype, np.dtype(numpy_name or name), kind, native)
+
+
+# Ordered from simplest to most elaborate: Hypothesis shrinks toward the first.
+ALL_DTYPES: tuple[DType, ...] = tuple(
+    d
+    for d in (
+        _dtype("bool", "bool"),
+        _dtype("int64", "int"),
+        _dtype("int32", "int"),
+        _dtype("int16", "int"),
+        _dtype("int8", "int"),
+        _dtype("uint8", "uint"),
+        _dtype("uint16", "uint"),
+        _dtype("uint32", "uint"),
+        _dtype("uint64", "uint"),
+        _dtype("float32", "float"),
+        _dtype("float64", "float"),
+        _dtype("float16", "float"),
+        _dtype("bfloat16", "float", numpy_name="float32"),
+        _dtype("complex64", "complex"),
+        _dtype("complex128", "complex"),
+    )
+    if d is not None
+)
+
+BY_NAME: dict[str, DType] = {d.name: d for d in ALL_DTYPES}
+_BY_TORCH: dict[torch.dtype, DType] = {d.torch: d for d in ALL_DTYPES}
+_BY_NUMPY: dict[np.dtype, DType] = {d.numpy: d for d in ALL_DTYPES if d.native_numpy}
+
+# torch's "limited support" unsigned types: they exist and can be created,
+# copied and converted, but most kernels are not implemented for them.
+LIMITED_TORCH = frozenset(n for n in ("uint16", "uint32", "uint64") if n in BY_NAME)
+
+BOOL = ("bool",)
+SIGNED_INTS = ("int8", "int16", "int32", "int64")
+UNSIGNED_INTS = tuple(n for n in ("uint8", "uint16", "uint32", "uint64") if n in BY_NAME)
+INTS = ("uint8", *SIGNED_INTS)  # the integer types torch's kernels fully support
+FLOATS = ("float16", "bfloat16", "float32", "float64")
+COMPLEX = ("complex64", "complex128")
+REAL = (*INTS, *FLOATS)
+NUMERIC = (*REAL, *COMPLEX)
+ALL = tuple(d.name for d in ALL_DTYPES)
+NATIVE_NUMPY = tuple(d.name for d in ALL_DTYPES if d.native_numpy)
+
+
+def dtype(name: str | DType) -> DType:
+    """The `DType` called `name`; a clear error for a name the suite does not know."""
+    if isinstance(name, DType):
+        return name
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        known = ", ".join(BY_NAME)
+        raise ValueError(f"unknown dtype {name!r}; the suite knows {known}") from None
+
+
+def from_torch(torch_dtype: torch.dtype) -> DType | None:
+    """The suite's `DType` for a torch dtype, None for one it does not cover."""
+    return _BY_TORCH.get(torch_dtype)
+
+
+def from_numpy(numpy_dtype: np.dtype) -> DType | None:
+    """The suite's `DType` for a native NumPy dtype, None for one it does not cover."""
+    numpy_dtype = np.dtype(numpy_dtype)
+    if not numpy_dtype.isnative:
+        return None
+    return _BY_NUMPY.get(numpy_dtype)
+
+
+def name_of(dtype_like: object) -> str:
+    """A printable name for a torch dtype, a NumPy dtype or a `DType`."""
+    if isinstance(dtype_like, DType):
+        return dtype_like.name
+    if isinstance(dtype_like, torch.dtype):
+        found = from_torch(dtype_like)
+        return found.name if found else str(dtype_like).removeprefix("torch.")
+    try:
+        np_dtype = np.dtype(dtype_like)  # type: ignore[call-overload]
+    except TypeError:
+        return repr(dtype_like)
+    found = from_numpy(np_dtype)
+    return found.name if found else np_dtype.str
+
+
+def round_to_bfloat16(values: np.ndarray) -> np.ndarray:
+    """Round float32 values to the nearest bfloat16 (ties to even), kept in float32.
+
+    Done on the bits in NumPy, so the reference does not depend on torch's own
+    conversion. NaNs stay NaN (quietened); infinities and signed zeros are kept.
+    """
+    as_float = np.asarray(values, dtype=np.float32)
+    bits = as_float.view(np.uint32).astype(np.uint64)
+    rounding = np.uint64(0x7FFF) + ((bits >> np.uint64(16)) & np.uint64(1))
+    rounded = ((bits + rounding) >> np.uint64(16)) << np.uint64(16)
+    rounded = rounded.astype(np.uint32).view(np.float32)
+    nan = np.isnan(as_float)
+    quiet = (as_float.view(np.uint32) | np.uint32(0x00400000)) & np.uint32(0xFFFF0000)
+    return np.where(nan, quiet.view(np.float32), rounded).reshape(as_float.shape)
+
+
+def bfloat16_bits(values: np.ndarray) -> np.ndarray:
+    """The uint16 bit patterns of float32 values that are exact bfloat16 values."""
+    as_float = np.ascontiguousarray(values, dtype=np.float32)
+    return (as_float.view(np.uint32) >> np.uint32(16)).astype(np.uint16)
+
+
+def bfloat16_from_bits(bits: np.ndarray) -> np.ndarray:
+    """float32 values from bfloat16 bit patterns (exact: bfloat16 is float32's top half)."""
+    widened = np.ascontiguousarray(bits, dtype=np.uint16).astype(np.uint32) << np.uint32(16)
+    return widened.view(np.float32)

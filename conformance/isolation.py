@@ -1,0 +1,127 @@
+"""Run a call that can kill the interpreter in a subprocess, and report a crash as an outcome.
+
+Some torch calls abort the process on bad input instead of raising (on torch 2.13,
+`torch.from_dlpack` of a NumPy array with a negative stride raises SIGABRT from
+C++). A check that makes such a call hands it to `run_isolated`: the call runs in a
+long-lived helper process (one per pytest worker, started on first use, restarted
+after a crash), and a crash comes back as an `Outcome` whose error is `Crashed`,
+which the oracle reports as a divergence. The run goes on either way, serial or
+under xdist.
+
+The function must be importable by name (a module-level function of an importable
+module) and its arguments and result picklable.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import signal
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from conformance.oracle import Crashed, Outcome
+
+DEFAULT_TIMEOUT_S = 120.0
+
+
+def _serve(connection) -> None:  # runs in the helper process
+    import warnings
+
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        fn, args, kwargs = request
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = fn(*args, **kwargs)
+                reply = ("value", value, None)
+            except Exception as error:
+                reply = ("error", _picklable(error), traceback.format_exc())
+        reply = (*reply, tuple(str(w.message) for w in caught))
+        try:
+            connection.send(reply)
+        except Exception as error:  # an unpicklable result
+            connection.send(("error", RuntimeError(f"result cannot be sent back: {error}"), None, ()))
+
+
+def _picklable(error: Exception) -> Exception:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+class _Helper:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.connection = None
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True, name="conformance-isolated")
+        self.process.start()
+        child.close()
+        self.connection = parent
+
+    def stop(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        if self.process is not None:
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.kill()
+        self.process = self.connection = None
+
+    def call(self, fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float) -> Outcome:
+        with self.lock:
+            if self.process is None or not self.process.is_alive():
+                self._start()
+            assert self.connection is not None and self.process is not None
+            self.connection.send((fn, args, kwargs))
+            if not self.connection.poll(timeout):
+                self.process.kill()
+                self.process.join()
+                self.stop()
+                return Outcome(
+                    error=Crashed(f"did not return within {timeout:g} s (the helper process was killed)", "timeout")
+                )
+            try:
+                kind, payload, _trace, warnings = self.connection.recv()
+            except (EOFError, ConnectionResetError, OSError):
+                self.process.join(timeout=10)
+                code = self.process.exitcode
+                self.stop()
+                return Outcome(error=_crash(code))
+        if kind == "value":
+            return Outcome(value=payload, warnings=warnings)
+        return Outcome(error=payload, warnings=warnings)
+
+
+def _crash(exitcode: int | None) -> Crashed:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return Crashed(f"killed the interpreter with {name}", name)
+    return Crashed(f"ended the interpreter with exit status {exitcode}", None)
+
+
+_helper = _Helper()
+atexit.register(_helper.stop)
+
+
+def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any) -> Outcome:
+    """Call `fn(*args, **kwargs)` in the helper process; a crash comes back as `Crashed`."""
+    return _helper.call(fn, args, kwargs, timeout)

@@ -1,0 +1,192 @@
+"""The pytest plugin: options, Hypothesis profiles, report header, device parametrization, records.
+
+Loaded by the project's `conftest.py`. It adds:
+
+- `--devices cpu,cuda:0`: the devices under test (default: every device torch
+  finds). A name torch does not know, or a device absent here, is a usage error.
+- Hypothesis profiles `dev` (quick, the default), `ci` (derandomized, fixed budget;
+  the default where the environment sets CI=true) and `thorough` (nightly).
+  `--hypothesis-profile`, `--hypothesis-seed` and `--hypothesis-show-statistics`
+  are Hypothesis' own and keep working.
+- a report header with the versions of torch, NumPy, CuPy (or why it is absent),
+  Hypothesis and Python, and the devices under test with their references;
+- a `device` parameter for every test that asks for one, so ids read
+  `test_x[op-dtype-device]`, with a marker per device type (`-m cuda`);
+- the known divergences each test confirmed, as `user_properties` (so they reach
+  JUnit XML and travel back from xdist workers) and as a summary at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, Phase, settings
+
+from conformance import backends, devices, records
+from conformance.dtypes import DType
+from conformance.layouts import Layout
+
+PROFILES = {
+    "dev": dict(max_examples=20, deadline=None),
+    "ci": dict(max_examples=40, deadline=None, derandomize=True, database=None, print_blob=True),
+    "thorough": dict(
+        max_examples=500,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        suppress_health_check=[HealthCheck.too_slow],
+    ),
+}
+
+for _name, _options in PROFILES.items():
+    settings.register_profile(_name, **_options)
+
+
+def default_profile() -> str:
+    """`ci` where the environment says it is CI (CI=true, as CI services set it), else `dev`."""
+    return "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
+
+
+settings.load_profile(default_profile())
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "tensor conformance")
+    group.addoption(
+        "--devices",
+        default=None,
+        metavar="LIST",
+        help="comma-separated torch devices to test, e.g. cpu,cuda:0 (default: every device torch finds here)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    option = config.getoption("--devices")
+    try:
+        chosen = devices.parse(option) if option is not None else devices.discover()
+    except devices.DeviceError as error:
+        raise pytest.UsageError(str(error)) from None
+    devices.set_devices_under_test(chosen)
+
+
+def _versions() -> list[str]:
+    cupy = backends.cupy_availability(0)
+    if cupy:
+        import cupy as cp
+
+        cupy_line = f"cupy {cp.__version__}"
+    else:
+        cupy_line = f"cupy absent: {cupy.reason}"
+    import hypothesis
+
+    build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU build"
+    return [
+        f"torch {torch.__version__} ({build}), numpy {np.__version__}, {cupy_line}",
+        f"hypothesis {hypothesis.__version__} (profile {settings.get_current_profile_name()}), "
+        f"python {platform.python_version()}",
+    ]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    lines = _versions()
+    under_test = devices.devices_under_test()
+    described = [f"{d} (reference: {backends.reference_backend(d).name})" for d in under_test]
+    lines.append("devices under test: " + ", ".join(described))
+    for kind, reason in devices.absent_optional().items():
+        if not any(d.startswith(kind) for d in under_test):
+            lines.append(f"{kind} rows skipped: {reason}")
+    return lines
+
+
+def _device_param(device: str):
+    kind = device.split(":")[0]
+    marks = [getattr(pytest.mark, kind)] if kind in ("cpu", "cuda", "mps", "xpu") else []
+    return pytest.param(device, marks=marks, id=device)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give every test that takes `device` one case per device under test, id last."""
+    if "device" not in metafunc.fixturenames:
+        return
+    if any("device" in getattr(call, "params", {}) for call in getattr(metafunc, "_calls", [])):
+        return  # the test parametrizes its own devices
+    metafunc.parametrize("device", [_device_param(d) for d in devices.devices_under_test()])
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    if isinstance(val, DType):
+        return val.name
+    if isinstance(val, Layout):
+        return val.kind
+    name = getattr(val, "id", None) or getattr(val, "name", None)
+    if isinstance(name, str) and type(val).__module__.startswith("conformance"):
+        return name
+    return None
+
+
+@pytest.fixture
+def torch_backend(device: str) -> backends.TorchBackend:
+    """torch on the device under test."""
+    return backends.torch_backend(device)
+
+
+@pytest.fixture
+def reference(device: str) -> backends.Backend:
+    """The reference backend for the device under test (NumPy, or CuPy on CUDA)."""
+    return backends.reference_backend(device)
+
+
+@pytest.fixture
+def cupy(device: str):
+    """The CuPy module on the device under test; skips with the reason where it cannot run."""
+    parsed = torch.device(device)
+    if parsed.type != "cuda":
+        pytest.skip(f"CuPy interop needs a CUDA device; this case runs on {device}")
+    status = backends.cupy_availability(parsed.index or 0)
+    if not status:
+        pytest.skip(status.reason)
+    import cupy as cp
+
+    return cp
+
+
+@pytest.fixture
+def cuda_device(device: str) -> str:
+    """The device under test where it is a CUDA device; skips with the reason otherwise."""
+    if not device.startswith("cuda"):
+        status = backends.device_availability("cuda:0")
+        reason = status.reason if not status else f"this case runs on {device}"
+        pytest.skip(f"needs a CUDA device: {reason}")
+    return device
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    records.drain()
+    try:
+        return (yield)
+    finally:
+        for kind, value in records.drain():
+            item.user_properties.append((kind, value))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    confirmed: Counter[str] = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for kind, value in getattr(report, "user_properties", ()):
+                if kind == "known_divergence" and getattr(report, "when", "call") == "call":
+                    confirmed[value] += 1
+    if not confirmed:
+        return
+    from conformance.divergences import REGISTRY
+
+    terminalreporter.section("known divergences confirmed")
+    for entry_id, count in sorted(confirmed.items()):
+        entry = REGISTRY.get(entry_id)
+        terminalreporter.write_line(f"{entry_id} ({count} test(s)): {entry.summary}")

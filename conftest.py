@@ -1,0 +1,3 @@
+"""Loads the conformance plugin (options, profiles, devices, report header)."""
+
+pytest_plugins = ["conformance.plugin"]

@@ -1,0 +1,61 @@
+"""Layout strategies: contiguous, permuted, stepped, offset, expanded (stride 0) and flipped views."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from conformance.layouts import CONTIGUOUS, Layout
+
+
+def _subsets(dims: list[int]) -> st.SearchStrategy[tuple[int, ...]]:
+    return (
+        st.lists(st.sampled_from(dims), unique=True, min_size=1).map(lambda d: tuple(sorted(d)))
+        if dims
+        else st.just(())
+    )
+
+
+@st.composite
+def _views(
+    draw: st.DrawFn,
+    shape: tuple[int, ...],
+    allow_expanded: bool,
+    allow_negative_strides: bool,
+    max_step: int,
+    max_offset: int,
+) -> Layout:
+    ndim = len(shape)
+    offset = draw(st.integers(0, max_offset))
+    steps = tuple(draw(st.lists(st.integers(1, max_step), min_size=ndim, max_size=ndim)))
+    perm = tuple(draw(st.permutations(range(ndim))))
+    wide = [d for d, n in enumerate(shape) if n > 1]
+    expanded = draw(st.one_of(st.just(()), _subsets(wide))) if allow_expanded else ()
+    flip_candidates = [d for d in wide if d not in expanded]
+    flipped = draw(st.one_of(st.just(()), _subsets(flip_candidates))) if allow_negative_strides else ()
+    return Layout(offset=offset, steps=steps, perm=perm, expanded=expanded, flipped=flipped)
+
+
+def layouts(
+    shape: tuple[int, ...],
+    *,
+    allow_expanded: bool = True,
+    allow_negative_strides: bool = False,
+    max_step: int = 3,
+    max_offset: int = 3,
+) -> st.SearchStrategy[Layout]:
+    """A memory layout for a view of `shape`; shrinks toward the contiguous layout.
+
+    Half the draws are contiguous; the others combine an offset into the buffer, a
+    step per dim, a permutation of the dims, stride-0 (expanded) dims where
+    `allow_expanded`, and negative strides where `allow_negative_strides` (NumPy and
+    CuPy only: torch builds those dims as a flipped copy).
+    """
+    return st.one_of(
+        st.just(CONTIGUOUS),
+        _views(shape, allow_expanded, allow_negative_strides, max_step, max_offset),
+    )
+
+
+def writable_layouts(shape: tuple[int, ...], **options) -> st.SearchStrategy[Layout]:
+    """Layouts that an in-place operation may write through (no stride-0 dims)."""
+    return layouts(shape, allow_expanded=False, **options)
