@@ -187,6 +187,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     from conformance.divergences import REGISTRY
 
     terminalreporter.section("known divergences confirmed")
+    summaries = {entry.id: entry.summary for entry in REGISTRY}
     for entry_id, count in sorted(confirmed.items()):
-        entry = REGISTRY.get(entry_id)
-        terminalreporter.write_line(f"{entry_id} ({count} test(s)): {entry.summary}")
+        summary = summaries.get(entry_id, "not in this registry")
+        terminalreporter.write_line(f"{entry_id} ({count} test(s)): {summary}")

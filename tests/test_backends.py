@@ -1,0 +1,124 @@
+"""Backends build the same logical values in the same layout, and read results back faithfully."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+import strategies as cs
+from conformance import dtypes as dt
+from conformance.backends import (
+    NUMPY,
+    BackendUnavailable,
+    CupyBackend,
+    TorchBackend,
+    device_availability,
+    reference_backend,
+    tensor_from_bytes,
+    tensor_to_numpy,
+)
+from conformance.inputs import ArrayInput
+from conformance.layouts import GUARD_VALUE, Layout, numpy_buffer
+
+TORCH = TorchBackend("cpu")
+
+
+@pytest.mark.parametrize("dtype", dt.ALL_DTYPES, ids=str)
+@given(data=st.data())
+def test_torch_and_numpy_hold_the_same_values_in_every_layout(dtype, data):
+    shape = data.draw(cs.shapes(max_dims=4), label="shape")
+    inp = data.draw(cs.array_inputs(dtype, shape), label="input")
+    tensor, array = TORCH.build(inp), NUMPY.build(inp)
+    np.testing.assert_array_equal(tensor_to_numpy(tensor), inp.values)
+    np.testing.assert_array_equal(array, inp.values)
+    assert tuple(tensor.shape) == array.shape == inp.shape
+    if 0 not in shape:  # the same strides, counted in elements, where they mean something
+        for n, torch_stride, numpy_stride in zip(shape, tensor.stride(), array.strides, strict=True):
+            if n > 1:
+                assert torch_stride == numpy_stride // array.itemsize
+
+
+def test_layouts_are_views_not_copies():
+    values = np.arange(12, dtype=np.float32).reshape(3, 4)
+    for layout, check in [
+        (Layout(perm=(1, 0)), lambda t: t.stride() == (1, 3)),  # memory (4, 3), transposed
+        (Layout(steps=(2, 3)), lambda t: t.stride() == (20, 3)),  # every 2nd row of 10, every 3rd column
+        (Layout(expanded=(0,)), lambda t: t.stride()[0] == 0),
+        (Layout(offset=3), lambda t: t.storage_offset() == 3),
+    ]:
+        inp = ArrayInput(layout.logical_values(values), dt.dtype("float32"), layout)
+        tensor = TORCH.build(inp)
+        assert check(tensor), (layout, tensor.stride())
+        assert not tensor.is_contiguous() or layout.offset
+
+
+def test_guard_values_surround_a_strided_view():
+    values = np.arange(4, dtype=np.int32).reshape(2, 2)
+    flat, view = numpy_buffer(values, Layout(offset=2, steps=(2, 2)), "int")
+    assert (flat[:2] == GUARD_VALUE["int"]).all()
+    np.testing.assert_array_equal(view, values)
+    assert (np.count_nonzero(flat == GUARD_VALUE["int"])) == flat.size - 4
+
+
+def test_negative_strides_are_flipped_copies_in_torch():
+    values = np.arange(6, dtype=np.int64).reshape(2, 3)
+    inp = ArrayInput(values, dt.dtype("int64"), Layout(flipped=(1,)))
+    array = NUMPY.build(inp)
+    assert array.strides[1] < 0
+    np.testing.assert_array_equal(tensor_to_numpy(TORCH.build(inp)), values)
+
+
+def test_bfloat16_bits_round_trip_without_torch_conversion():
+    values = dt.round_to_bfloat16(np.array([1.0, -2.5, 3.14159, np.inf, -0.0, 1e-40], dtype=np.float32))
+    tensor = tensor_from_bytes(values, dt.dtype("bfloat16"))
+    assert tensor.dtype == torch.bfloat16
+    np.testing.assert_array_equal(tensor_to_numpy(tensor), values)
+    assert np.signbit(tensor_to_numpy(tensor)[4])
+
+
+def test_round_to_bfloat16_ties_to_even_and_keeps_nan():
+    ones = np.array([1 + 2**-8, 1 + 3 * 2**-8, np.nan], dtype=np.float32)
+    rounded = dt.round_to_bfloat16(ones)
+    assert rounded[0] == 1.0 and rounded[1] == 1 + 2**-6 and np.isnan(rounded[2])
+    reference = torch.tensor(ones).to(torch.bfloat16).float().numpy()
+    np.testing.assert_array_equal(rounded[:2], reference[:2])
+
+
+def test_conjugate_and_negative_views_are_resolved():
+    base = torch.tensor([1 + 2j, 3 - 4j])
+    np.testing.assert_array_equal(tensor_to_numpy(base.conj()), np.array([1 - 2j, 3 + 4j], np.complex64))
+    np.testing.assert_array_equal(
+        tensor_to_numpy(torch.tensor([1.0, -2.0])._neg_view()), np.array([-1.0, 2.0], np.float32)
+    )
+
+
+def test_readback_does_not_use_numpy_method(monkeypatch):
+    """A broken Tensor.numpy() must not hide itself: the oracle reads raw bytes instead."""
+    monkeypatch.setattr(torch.Tensor, "numpy", lambda self, **kw: np.zeros(1))
+    np.testing.assert_array_equal(tensor_to_numpy(torch.tensor([5, 6])), np.array([5, 6]))
+
+
+def test_availability_reasons():
+    assert device_availability("cpu")
+    status = device_availability("nosuchdevice")
+    assert not status and "not a torch device" in status.reason
+    if not torch.cuda.is_available():
+        status = device_availability("cuda:0")
+        assert not status and "CUDA" in status.reason
+    assert reference_backend("cpu") is NUMPY
+
+
+def test_missing_cupy_is_a_clear_error():
+    backend = CupyBackend(0)
+    if backend.availability():
+        pytest.skip("CuPy is present here")
+    with pytest.raises(BackendUnavailable, match="cupy on cuda:0 is unavailable"):
+        backend.require()
+
+
+def test_unknown_dtype_name():
+    with pytest.raises(ValueError, match="unknown dtype 'float128'"):
+        dt.dtype("float128")

@@ -1,0 +1,100 @@
+"""The registry of known divergences: confirmed only when torch behaves as documented, strict otherwise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from conformance import divergences, records
+from conformance.divergences import GivesDtype, KnownDivergence, Raises, Registry, Returns
+from conformance.oracle import Divergence, DivergenceFixed, Tolerance, assert_conforms, capture
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """An empty registry in place of the real one, for planted entries."""
+    planted = Registry()
+    monkeypatch.setattr(divergences, "REGISTRY", planted)
+    records.drain()
+    return planted
+
+
+def entry(**overrides) -> KnownDivergence:
+    fields = dict(
+        id="planted",
+        ops=("torch.planted",),
+        summary="planted divergence",
+        example="",
+        reason="a self-test",
+        torch_gives=GivesDtype("float32"),
+    )
+    fields.update(overrides)
+    return KnownDivergence(**fields)
+
+
+def test_documented_dtype_divergence_is_confirmed_and_recorded(registry):
+    registry.add(entry())
+    assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.planted")
+    assert ("known_divergence", "planted") in records.drain()
+
+
+def test_documented_divergence_that_no_longer_happens_fails(registry):
+    registry.add(entry())
+    with pytest.raises(DivergenceFixed, match="no longer happens"):
+        assert_conforms(torch.tensor([1.5], dtype=torch.float64), np.array([1.5]), op="torch.planted")
+
+
+def test_divergence_other_than_documented_still_fails(registry):
+    registry.add(entry())
+    with pytest.raises(Divergence, match="documented as 'planted'"):
+        assert_conforms(torch.tensor([2.5]), np.array([1.5]), op="torch.planted")
+
+
+def test_entry_matches_only_its_op_and_condition(registry):
+    registry.add(entry(when=lambda check: check.inputs.get("flag") is True))
+    with pytest.raises(Divergence):
+        assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.other")
+    with pytest.raises(Divergence):
+        assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.planted", inputs={"flag": False})
+    assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.planted", inputs={"flag": True})
+
+
+def test_documented_error_must_match_type_and_message(registry):
+    registry.add(entry(torch_gives=Raises(RuntimeError, "Dimension size must be non-negative")))
+    assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), op="torch.planted")
+    registry.entries[0] = entry(torch_gives=Raises(TypeError, "something else"))
+    with pytest.raises(Divergence, match="documented"):
+        assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), op="torch.planted")
+
+
+def test_model_entry_is_strict_only_where_the_model_differs(registry):
+    registry.add(entry(torch_gives=Returns(lambda check, reference: np.trunc(reference))))
+    assert_conforms(torch.tensor([1.0]), np.array([1.5], np.float32), op="torch.planted")  # confirmed
+    assert_conforms(torch.tensor([2.0]), np.array([2.0], np.float32), op="torch.planted")  # model = reference
+    with pytest.raises(DivergenceFixed):
+        assert_conforms(torch.tensor([1.5]), np.array([1.5], np.float32), op="torch.planted")
+
+
+def test_tolerance_entry_widens_only_its_condition(registry):
+    registry.add(entry(torch_gives=None, tolerance=lambda check: Tolerance(1e-2, 0.0)))
+    assert_conforms(torch.tensor([1.005]), np.array([1.0], np.float32), op="torch.planted")
+    with pytest.raises(Divergence):
+        assert_conforms(torch.tensor([1.05]), np.array([1.0], np.float32), op="torch.planted")
+
+
+def test_entry_must_document_a_behaviour():
+    with pytest.raises(ValueError, match="documents no behaviour"):
+        entry(torch_gives=None)
+
+
+def test_registry_rejects_duplicate_ids():
+    with pytest.raises(ValueError, match="twice"):
+        Registry([entry(), entry()])
+
+
+def test_every_real_entry_is_documented():
+    for known in divergences.REGISTRY:
+        assert known.summary and known.reason and known.example, known.id
+        assert known.link.startswith("https://"), known.id
+        assert known.ops, known.id

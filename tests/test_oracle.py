@@ -1,0 +1,170 @@
+"""The oracle catches every kind of divergence it claims to, and passes what conforms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from conformance.oracle import (
+    Crashed,
+    Divergence,
+    Expected,
+    Outcome,
+    Tolerance,
+    as_dtype,
+    assert_conforms,
+    capture,
+    tolerance_for,
+)
+
+
+def diverges(actual, expected, aspect: str, **kwargs) -> Divergence:
+    with pytest.raises(Divergence) as caught:
+        assert_conforms(actual, expected, op="torch.planted", **kwargs)
+    assert caught.value.aspect == aspect, caught.value
+    return caught.value
+
+
+def conforms(actual, expected, **kwargs) -> None:
+    assert_conforms(actual, expected, op="torch.planted", **kwargs)
+
+
+# --- error parity ---------------------------------------------------------------------------
+
+
+def test_error_parity_torch_raises_only():
+    diverges(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(3)), "error parity")
+
+
+def test_error_parity_reference_raises_only():
+    diverges(capture(lambda: torch.zeros(3)), capture(lambda: np.zeros(-1)), "error parity")
+
+
+def test_error_parity_both_raise_conforms():
+    conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(-1)))
+
+
+def test_crash_is_always_a_divergence():
+    diverges(
+        Outcome(error=Crashed("killed the interpreter with SIGABRT", "SIGABRT")), capture(lambda: np.zeros(-1)), "crash"
+    )
+
+
+# --- shape, dtype, type ---------------------------------------------------------------------
+
+
+def test_wrong_shape():
+    diverges(torch.zeros(2, 3), np.zeros((3, 2)), "shape")
+
+
+def test_wrong_dtype():
+    diverges(torch.zeros(3, dtype=torch.int32), np.zeros(3, dtype=np.int64), "dtype")
+
+
+def test_tensor_against_python_scalar():
+    diverges(torch.tensor(1.0), 1.0, "type")
+
+
+def test_python_scalar_type():
+    diverges(1, 1.0, "type")
+
+
+def test_sequence_length_and_items():
+    zeros = np.zeros(1, np.float32)
+    diverges((torch.zeros(1),), (zeros, zeros), "length")
+    found = diverges((torch.zeros(1), torch.ones(1)), (zeros, zeros), "values")
+    assert "item 1" in found.summary
+
+
+def test_result_on_the_wrong_device():
+    diverges(torch.zeros(2), np.zeros(2, dtype=np.float32), "device", device="cuda:0")
+    conforms(torch.zeros(2), np.zeros(2, dtype=np.float32), device="cuda:0", check_device=False)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def test_integers_are_exact():
+    diverges(torch.tensor([1, 2, 3]), np.array([1, 2, 4]), "values")
+    conforms(torch.tensor([1, 2, 3]), np.array([1, 2, 3]))
+
+
+def test_bools_are_exact():
+    diverges(torch.tensor([True, False]), np.array([True, True]), "values")
+
+
+def test_nan_positions():
+    diverges(torch.tensor([1.0, math.nan]), np.array([1.0, 2.0], dtype=np.float32), "NaN positions")
+    diverges(torch.tensor([1.0, 2.0]), np.array([1.0, math.nan], dtype=np.float32), "NaN positions")
+    conforms(torch.tensor([1.0, math.nan]), np.array([1.0, math.nan], dtype=np.float32))
+
+
+def test_infinities():
+    diverges(torch.tensor([math.inf]), np.array([-math.inf], dtype=np.float32), "infinities")
+    diverges(torch.tensor([3e38]), np.array([math.inf], dtype=np.float32), "infinities")
+    conforms(torch.tensor([-math.inf]), np.array([-math.inf], dtype=np.float32))
+
+
+def test_signed_zeros():
+    diverges(torch.tensor([0.0]), np.array([-0.0], dtype=np.float32), "signed zeros")
+    conforms(torch.tensor([0.0]), np.array([-0.0], dtype=np.float32), signed_zeros=False)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_tolerance_edge(dtype):
+    """A value just inside atol + rtol*|expected| passes; twice as far fails."""
+    tolerance = tolerance_for(dtype)
+    expected = np.array([1000.0], dtype=np.float64)
+    allowed = tolerance.atol + tolerance.rtol * 1000.0
+    np_dtype = getattr(np, dtype)
+    inside = torch.tensor(np.array([1000.0 + 0.5 * allowed]).astype(np_dtype))
+    outside = torch.tensor(np.array([1000.0 + 2.5 * allowed]).astype(np_dtype))
+    conforms(inside, expected.astype(np_dtype))
+    diverges(outside, expected.astype(np_dtype), "values")
+
+
+def test_tolerance_table_is_torch_testing_defaults():
+    assert tolerance_for("float32") == Tolerance(1.3e-6, 1e-5)
+    assert tolerance_for("float64") == Tolerance(1e-7, 1e-7)
+    assert tolerance_for("int32") == Tolerance(0.0, 0.0)
+
+
+def test_complex_parts_are_compared_separately():
+    found = diverges(torch.tensor([1 + 1j]), np.array([1 + 2j], dtype=np.complex64), "values")
+    assert "imaginary" in found.summary
+    diverges(torch.tensor([complex(1, math.nan)]), np.array([1 + 0j], dtype=np.complex64), "NaN positions")
+
+
+def test_bfloat16_reference_in_float32_carrier():
+    values = np.array([1.0, 1.00390625, 3.14159], dtype=np.float32)
+    actual = torch.tensor([1.0, 1.00390625, 3.14159]).to(torch.bfloat16)
+    conforms(actual, as_dtype(values, "bfloat16"))
+    diverges(actual, Expected(np.array([1.0, 1.0, 3.140625], np.float32) * 2, "bfloat16"), "values")
+    diverges(actual.float(), as_dtype(values, "bfloat16"), "dtype")
+
+
+def test_empty_results_skip_values_only():
+    conforms(torch.empty(2, 3), np.zeros((2, 3), np.float32), check_values=False)
+    diverges(torch.empty(2, 3), np.zeros((3, 2), np.float32), "shape", check_values=False)
+
+
+# --- the message ----------------------------------------------------------------------------
+
+
+def test_message_names_aspect_call_sides_and_inputs():
+    from conformance import dtypes as dt
+    from conformance.inputs import ArrayInput
+
+    inp = ArrayInput(np.array([1, 2], dtype=np.int16), dt.dtype("int16"))
+    with pytest.raises(Divergence) as caught:
+        assert_conforms(
+            torch.tensor([1, 2], dtype=torch.int8), np.array([1, 2], np.int16), op="torch.add", inputs={"x": inp}
+        )
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "dtype: torch gives int8, the reference gives int16  [torch.add(x=int16[2])]"
+    assert lines[1].startswith("  torch:     tensor int8[2]")
+    assert lines[2].startswith("  reference: ndarray int16[2]")
+    assert lines[3] == "  inputs: x=int16[2] [1, 2]"

@@ -1,0 +1,78 @@
+"""The creation suite itself catches bugs planted in torch (and passes without them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+CREATION = str(ROOT / "suites" / "test_creation.py")
+
+
+def run_creation(pytester, selection: str):
+    return pytester.runpytest_inprocess(
+        CREATION, "-p", "no:cacheprovider", "-q", "--rootdir", str(ROOT), "-k", selection
+    )
+
+
+def _zeros_like_ignoring_dtype(original):
+    def planted(tensor, *args, dtype=None, **kwargs):
+        return original(tensor, *args, **kwargs)  # the dtype argument is dropped
+
+    return planted
+
+
+def _arange_one_too_many(original):
+    def planted(*args, **kwargs):
+        result = original(*args, **kwargs)
+        positional = [a for a in args if isinstance(a, int | float)]
+        if len(positional) == 3 and positional[2] < 0 and result.numel() > 0:
+            return torch.cat([result, result[-1:] + positional[2]])
+        return result
+
+    return planted
+
+
+def _zeros_off_by_one_for_int8(original):
+    def planted(*args, dtype=None, **kwargs):
+        result = original(*args, dtype=dtype, **kwargs)
+        return result + 1 if dtype == torch.int8 else result
+
+    return planted
+
+
+def _tensor_default_float64(original):
+    def planted(data, *args, **kwargs):
+        result = original(data, *args, **kwargs)
+        return result.double() if result.dtype == torch.float32 and "dtype" not in kwargs else result
+
+    return planted
+
+
+PLANTS = {
+    "zeros_like ignores dtype": (
+        "zeros_like",
+        _zeros_like_ignoring_dtype,
+        "test_like and zeros_like and (float32 or int64)",
+    ),
+    "arange one too many for negative steps": ("arange", _arange_one_too_many, "test_arange and int-int64"),
+    "zeros gives ones for int8": ("zeros", _zeros_off_by_one_for_int8, "test_filled and zeros and int8"),
+    "tensor defaults to float64 (the documented divergence would be fixed)": (
+        "tensor",
+        _tensor_default_float64,
+        "test_from_python_data and torch.tensor and float-cpu",
+    ),
+}
+
+
+@pytest.mark.parametrize("plant", list(PLANTS))
+def test_planted_bug_fails_the_suite(pytester, monkeypatch, plant):
+    name, make, selection = PLANTS[plant]
+    baseline = run_creation(pytester, selection)
+    assert baseline.ret == 0, "the selection must pass on an unplanted torch"
+    monkeypatch.setattr(torch, name, make(getattr(torch, name)))
+    planted = run_creation(pytester, selection)
+    outcomes = planted.parseoutcomes()
+    assert outcomes.get("failed", 0) >= 1, planted.stdout.str()[-3000:]

@@ -1,0 +1,65 @@
+"""The plugin: device options and their errors, the header, test ids, profiles, the summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CREATION = str(ROOT / "suites" / "test_creation.py")
+
+
+def run(pytester, *args):
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "--rootdir", str(ROOT), *args)
+
+
+def test_unknown_device_is_a_usage_error(pytester):
+    result = run(pytester, CREATION, "--devices", "nosuchdevice", "--collect-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown device 'nosuchdevice'*"])
+    assert "Traceback" not in result.stderr.str()
+
+
+def test_absent_device_is_a_usage_error(pytester):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    result = run(pytester, CREATION, "--devices", "cpu,cuda:0", "--collect-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--devices names cuda:0, which is not available here*"])
+
+
+def test_header_ids_and_device_marker(pytester):
+    result = run(pytester, CREATION, "--devices", "cpu", "--collect-only", "-q", "-k", "test_eye")
+    result.stdout.fnmatch_lines(["*test_creation.py::test_eye[[]float32-cpu[]]*"])
+    header = run(pytester, CREATION, "--collect-only", "-k", "test_eye[float32")
+    header.stdout.fnmatch_lines(
+        [
+            "torch *, numpy *, cupy*",
+            "hypothesis * (profile *), python *",
+            "devices under test: cpu (reference: numpy)*",
+        ]
+    )
+    marked = run(pytester, CREATION, "--collect-only", "-q", "-m", "cpu", "-k", "test_eye[float32")
+    marked.stdout.fnmatch_lines(["*test_eye[[]float32-cpu[]]*"])
+
+
+def test_profiles_and_summary_of_known_divergences(pytester):
+    result = run(pytester, CREATION, "-k", "test_default_dtype and zeros", "--hypothesis-profile", "ci", "-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*profile ci*", "*known divergences confirmed*", "default-float32 (1 test(s))*"])
+
+
+def test_known_divergences_reach_junit_xml(pytester):
+    xml = pytester.path / "report.xml"
+    result = run(pytester, CREATION, "-k", "test_default_dtype and zeros", f"--junitxml={xml}")
+    result.assert_outcomes(passed=1)
+    assert 'name="known_divergence" value="default-float32"' in xml.read_text()
+
+
+def test_xdist_runs_the_suite(pytester):
+    result = run(pytester, CREATION, "-n", "2", "-k", "test_eye and (float32 or int16)")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["created: 2/2 workers", "*passed*"])

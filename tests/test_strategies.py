@@ -1,0 +1,157 @@
+"""Each strategy reaches its whole space (hypothesis.find), and stays inside its bounds."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import find, given, settings
+from hypothesis import strategies as st
+
+import strategies as cs
+from conformance import dtypes as dt
+from conformance.devices import devices_under_test
+from strategies.python_data import nested_data
+
+FIND = settings(max_examples=3000, database=None)
+
+
+def reaches(strategy, condition):
+    return find(strategy, condition, settings=FIND)
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+def test_shapes_reach_scalars_zero_size_size_one_and_six_dims():
+    reaches(cs.shapes(), lambda s: s == ())
+    reaches(cs.shapes(), lambda s: 0 in s)
+    reaches(cs.shapes(), lambda s: 1 in s and len(s) >= 2)
+    reaches(cs.shapes(), lambda s: len(s) == 6)
+
+
+@given(cs.shapes(max_elements=500))
+def test_shapes_respect_the_element_budget(shape):
+    assert math.prod(shape) <= 500 and len(shape) <= 6
+
+
+def test_broadcastable_shapes_reach_rank_extension_and_size_one():
+    reaches(cs.broadcastable_shapes(), lambda b: len(b.input_shapes[0]) != len(b.input_shapes[1]))
+    reaches(
+        cs.broadcastable_shapes(),
+        lambda b: any(1 in s for s in b.input_shapes) and 0 not in b.result_shape and len(b.result_shape) >= 2,
+    )
+    reaches(cs.broadcastable_shapes(), lambda b: 0 in b.result_shape)
+
+
+@given(cs.broadcastable_shapes(3))
+def test_broadcastable_shapes_do_broadcast(drawn):
+    assert np.broadcast_shapes(*drawn.input_shapes) == drawn.result_shape
+
+
+@given(cs.non_broadcastable_shapes())
+def test_non_broadcastable_shapes_do_not(pair):
+    with pytest.raises(ValueError):
+        np.broadcast_shapes(*pair)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+FLOATING = [d for d in dt.ALL_DTYPES if d.is_floating]
+
+
+@pytest.mark.parametrize("dtype", FLOATING, ids=str)
+def test_float_elements_reach_every_special(dtype):
+    elements = cs.elements(dtype)
+    reaches(elements, lambda x: math.isnan(x))
+    reaches(elements, lambda x: x == math.inf)
+    reaches(elements, lambda x: x == -math.inf)
+    reaches(elements, lambda x: x == 0 and math.copysign(1, x) < 0)
+    tiny = float(np.finfo(np.float32 if dtype.name == "bfloat16" else dtype.numpy).tiny)
+    reaches(elements, lambda x: 0 < abs(x) < tiny)
+
+
+@pytest.mark.parametrize("dtype", [d for d in dt.ALL_DTYPES if d.kind in ("int", "uint")], ids=str)
+def test_integer_elements_reach_min_and_max(dtype):
+    info = np.iinfo(dtype.numpy)
+    reaches(cs.elements(dtype), lambda x: x == info.min)
+    reaches(cs.elements(dtype), lambda x: x == info.max)
+
+
+def test_complex_elements_reach_nan_parts():
+    reaches(cs.elements(dt.dtype("complex64")), lambda z: math.isnan(z.imag) and not math.isnan(z.real))
+
+
+@pytest.mark.parametrize("dtype", FLOATING, ids=str)
+@given(data=st.data())
+def test_well_conditioned_values_are_finite_and_moderate(dtype, data):
+    x = data.draw(cs.elements(dtype, well_conditioned=True))
+    assert math.isfinite(x) and (x == 0 or 1e-2 <= abs(x) <= 1e2 * 1.01)
+
+
+@given(st.data())
+def test_domain_bounds_hold(data):
+    x = data.draw(cs.elements(dt.dtype("float32"), min_value=0.0, allow_nan=False, nonzero=True))
+    assert x > 0
+
+
+@given(cs.elements(dt.dtype("bfloat16")))
+def test_bfloat16_values_are_representable(x):
+    if not math.isnan(x):
+        assert float(dt.round_to_bfloat16(np.float32(x))) == x
+
+
+# --- layouts --------------------------------------------------------------------------------
+
+
+def test_layouts_reach_every_kind():
+    shape = (3, 4)
+    reaches(cs.layouts(shape), lambda layout: layout.is_contiguous)
+    reaches(cs.layouts(shape), lambda layout: layout.perm == (1, 0))
+    reaches(cs.layouts(shape), lambda layout: any(s > 1 for s in layout.steps))
+    reaches(cs.layouts(shape), lambda layout: layout.offset > 0)
+    reaches(cs.layouts(shape), lambda layout: bool(layout.expanded))
+    reaches(cs.layouts(shape, allow_negative_strides=True), lambda layout: bool(layout.flipped))
+
+
+@given(cs.layouts((3, 4)))
+def test_layouts_have_no_negative_strides_unless_asked(layout):
+    assert not layout.flipped
+
+
+@given(cs.writable_layouts((3, 4)))
+def test_writable_layouts_never_expand(layout):
+    assert not layout.expanded
+
+
+@given(cs.array_inputs(dt.dtype("int32"), (3, 4)))
+def test_array_inputs_are_constant_along_expanded_dims(inp):
+    for dim in inp.layout.expanded:
+        assert (np.diff(inp.values, axis=dim) == 0).all()
+
+
+# --- dtypes, devices, Python data -----------------------------------------------------------
+
+
+def test_dtypes_reach_every_dtype():
+    for dtype in dt.ALL_DTYPES:
+        reaches(cs.dtypes(), lambda d, dtype=dtype: d == dtype)
+
+
+def test_dtype_support_per_backend_and_device():
+    assert dt.dtype("bfloat16") not in cs.supported_dtypes(need_numpy=True)
+    assert dt.dtype("float64") not in cs.supported_dtypes(device="mps")
+    with pytest.raises(ValueError, match="cannot draw dtypes for nosuch"):
+        cs.dtypes(device="nosuch")
+
+
+def test_devices_start_with_cpu():
+    assert devices_under_test()[0] == "cpu"
+    reaches(cs.devices(), lambda d: d == "cpu")
+
+
+def test_nested_data_reaches_tuples_scalars_and_mixed_kinds():
+    reaches(nested_data(), lambda d: isinstance(d, tuple) and len(d) > 0)
+    reaches(nested_data(), lambda d: isinstance(d, complex))
+    reaches(nested_data(("int", "float")), lambda d: isinstance(d, list) and {type(x) for x in d} == {int, float})
