@@ -136,36 +136,40 @@ def _integer_range(check: Check, reference: object) -> object:
         return np.trunc(values).astype(dtype.numpy)
 
 
-def _float_range_dtype(check: Check) -> str | None:
-    dtype = _dtype_arg(check)
-    if dtype is None:
-        return dt.name_of(torch.get_default_dtype())
-    return dtype.name if dtype.kind == "float" else None
-
-
 # Machine epsilon of the dtypes whose ranges torch steps in their own precision.
 _RANGE_EPSILON = {"float16": 2.0**-10, "bfloat16": 2.0**-7, "float32": 2.0**-23}
 
 
-def _range_step_bound(check: Check) -> Tolerance:
-    """torch computes the step of linspace in the result dtype: rounding the endpoints
-    and the step each costs half an ulp of the largest endpoint, and the two-sided
-    formula keeps the drift of the step to one such ulp; so values stay within
-    2·eps·max(|start|, |end|) of the exact ones. For logspace that bound holds for the
-    exponent, which turns into a relative error of ln(base) times it."""
-    eps = _RANGE_EPSILON[_float_range_dtype(check)]
-    largest = max(abs(check.inputs["start"]), abs(check.inputs["end"]))
-    if check.op == "torch.logspace":
-        return Tolerance(math.log(check.inputs.get("base", 10.0)) * 2 * eps * largest + eps, 1e-5)
-    return Tolerance(eps, 2 * eps * largest)
+def _endpoints(check: Check) -> tuple[float, float]:
+    """start and end of a range op (arange, linspace, logspace)."""
+    if check.op == "torch.arange":
+        start, stop, _ = _range_args(check)
+        return start, stop
+    return check.inputs["start"], check.inputs["end"]
 
 
 def _result_float_dtype(check: Check) -> str | None:
-    """The floating dtype of a range's result: the dtype asked for, or torch's default."""
+    """The floating dtype of a range's result (of each part, for complex): the dtype asked
+    for, or torch's default where none is asked for and the result is not integral."""
     dtype = _dtype_arg(check)
     if dtype is None:
+        if check.op == "torch.arange" and all(isinstance(v, int) for v in _range_args(check)):
+            return None
         return dt.name_of(torch.get_default_dtype())
     return {"complex64": "float32", "complex128": "float64"}.get(dtype.name, dtype.name if dtype.is_floating else None)
+
+
+def _range_step_bound(check: Check) -> Tolerance:
+    """torch converts start and end (and the step) to the result dtype before it computes the
+    range: rounding them costs half an ulp of the largest endpoint each, and the step's
+    rounding error, summed over the range, at most another; so values stay within
+    2·eps·max(|start|, |end|) of the exact ones. For logspace that bound holds for the
+    exponent, which turns into a relative error of ln(base) times it."""
+    eps = _RANGE_EPSILON[_result_float_dtype(check)]
+    largest = max(abs(v) for v in _endpoints(check))
+    if check.op == "torch.logspace":
+        return Tolerance(math.log(check.inputs.get("base", 10.0)) * 2 * eps * largest + eps, 1e-5)
+    return Tolerance(eps, 2 * eps * largest)
 
 
 def _range_endpoint_rounds_to_zero(check: Check) -> bool:
@@ -324,15 +328,15 @@ ENTRIES: list[KnownDivergence] = [
         link="https://numpy.org/doc/stable/release/2.0.0-notes.html",
     ),
     KnownDivergence(
-        id="range-step-in-result-precision",
-        ops=("torch.linspace", "torch.logspace"),
-        summary="linspace/logspace step in the result's precision: values stray up to 2·eps·max(|start|, |end|)",
+        id="range-in-result-precision",
+        ops=("torch.arange", "torch.linspace", "torch.logspace"),
+        summary="ranges are computed from endpoints rounded to the result dtype: values stray up to 2·eps·max(|start|, |end|)",
         example="torch.linspace(0, 4.6114, 18, dtype=torch.float16)[7]  # 1.9004; NumPy rounds 1.8990 to 1.8984",
         reason=(
-            "torch converts the endpoints to the result dtype and computes the step in it (float16, bfloat16 "
-            "and float32 included); NumPy computes in float64 and rounds once at the end"
+            "torch converts the endpoints (and linspace's step) to the result dtype before computing "
+            "(float16, bfloat16 and float32); NumPy computes in float64 and rounds once at the end"
         ),
-        when=lambda check: _float_range_dtype(check) in _RANGE_EPSILON,
+        when=lambda check: _result_float_dtype(check) in _RANGE_EPSILON,
         tolerance=_range_step_bound,
         link="https://pytorch.org/docs/stable/generated/torch.linspace.html",
     ),
