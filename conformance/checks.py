@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+
 from conformance import dtypes as dt
 from conformance.oracle import Outcome, as_dtype, assert_conforms, capture
 
@@ -13,7 +15,10 @@ def reference_outcome(fn: Callable[[], Any], dtype: dt.DType | str | None = None
     """Run the reference; where `dtype` has no NumPy dtype of its own (bfloat16), the
     reference computes in its float32 carrier and the result is rounded and tagged."""
     outcome = capture(fn)
-    if dtype is not None and not dt.dtype(dtype).native_numpy and not outcome.raised:
+    if dtype is None or dt.dtype(dtype).native_numpy or outcome.raised:
+        return outcome
+    carrier = dt.dtype(dtype).numpy
+    if np.asarray(outcome.value).dtype == carrier:  # a bool result of a comparison stays bool
         outcome.value = as_dtype(outcome.value, dtype)
     return outcome
 

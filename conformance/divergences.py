@@ -252,10 +252,12 @@ def scalar_kinds(data: object) -> set[str]:
     return {type(data).__name__}
 
 
-def _load() -> Registry:
-    from conformance.known_divergences import ENTRIES
+def __getattr__(name: str):
+    """`REGISTRY`, the registry of `conformance.known_divergences`, loaded on first use
+    (the entries import this module, so it cannot load them while it is being imported)."""
+    if name == "REGISTRY":
+        from conformance.known_divergences import ENTRIES
 
-    return Registry(ENTRIES)
-
-
-REGISTRY = _load()
+        globals()["REGISTRY"] = registry = Registry(ENTRIES)
+        return registry
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from conformance import dtypes as dt
+from conformance import ops
 from conformance.backends import torch_backend
 from conformance.divergences import (
     Check,
@@ -28,6 +29,7 @@ from conformance.divergences import (
     from_python,
     layout_of,
 )
+from conformance.inputs import ArrayInput
 from conformance.layouts import significant_strides
 from conformance.oracle import Outcome, Tolerance
 
@@ -136,8 +138,9 @@ def _integer_range(check: Check, reference: object) -> object:
         return np.trunc(values).astype(dtype.numpy)
 
 
-# Machine epsilon of the dtypes whose ranges torch steps in their own precision.
+# Machine epsilon and smallest subnormal of the dtypes whose ranges torch computes in their own precision.
 _RANGE_EPSILON = {"float16": 2.0**-10, "bfloat16": 2.0**-7, "float32": 2.0**-23}
+_SMALLEST_SUBNORMAL = {"float16": 2.0**-24, "bfloat16": 2.0**-133, "float32": 2.0**-149}
 
 
 def _endpoints(check: Check) -> tuple[float, float]:
@@ -161,15 +164,21 @@ def _result_float_dtype(check: Check) -> str | None:
 
 def _range_step_bound(check: Check) -> Tolerance:
     """torch converts start and end (and the step) to the result dtype before it computes the
-    range: rounding them costs half an ulp of the largest endpoint each, and the step's
-    rounding error, summed over the range, at most another; so values stay within
-    2·eps·max(|start|, |end|) of the exact ones. For logspace that bound holds for the
-    exponent, which turns into a relative error of ln(base) times it."""
-    eps = _RANGE_EPSILON[_result_float_dtype(check)]
-    largest = max(abs(v) for v in _endpoints(check))
+    range. Rounding them costs half an ulp of the largest endpoint each, and the step's
+    relative rounding error, summed over the range, at most another: values stay within
+    2·eps·max(|start|, |end|) of the exact ones. Where the step is subnormal its rounding
+    error is absolute (half the smallest subnormal) and adds up over the n steps: n/2 + 2
+    subnormals more. For logspace the bound holds for the exponent, which turns into a
+    relative error of ln(base) times it."""
+    name = _result_float_dtype(check)
+    eps = _RANGE_EPSILON[name]
+    smallest = _SMALLEST_SUBNORMAL[name]
+    start, end = _endpoints(check)
+    largest = max(abs(start), abs(end))
+    steps = abs(end - start) / abs(_range_args(check)[2]) if check.op == "torch.arange" else check.inputs["steps"]
     if check.op == "torch.logspace":
         return Tolerance(math.log(check.inputs.get("base", 10.0)) * 2 * eps * largest + eps, 1e-5)
-    return Tolerance(eps, 2 * eps * largest)
+    return Tolerance(eps, 2 * eps * largest + (steps / 2 + 2) * smallest)
 
 
 def _range_endpoint_rounds_to_zero(check: Check) -> bool:
@@ -226,6 +235,59 @@ def _torch_like_strides(check: Check, reference: object) -> object:
         result[dim] = size
         size *= max(shape[dim], 1)
     return significant_strides(shape, result)
+
+
+# ---------------------------------------------------------------------------
+# Elementwise ops of the catalog
+
+
+def _catalog_op(check: Check) -> ops.Op | None:
+    return ops.op_of_form(check.op)
+
+
+def _operands(check: Check) -> list[ArrayInput]:
+    return [value for value in check.inputs.values() if isinstance(value, ArrayInput)]
+
+
+def _lacks_kernel(check: Check) -> bool:
+    op = _catalog_op(check)
+    return op is not None and any(inp.dtype.name in op.torch_lacks for inp in _operands(check))
+
+
+def _integers_to_default_float(check: Check) -> bool:
+    op = _catalog_op(check)
+    return (
+        op is not None
+        and op.integers_to_float
+        and all(inp.dtype.is_integral for inp in _operands(check))
+        and not _lacks_kernel(check)
+    )
+
+
+def _computed_in_float64_as_default_float(check: Check, reference: object) -> object:
+    """The op's NumPy reference on the inputs converted to float64, rounded to torch's default dtype."""
+    op = _catalog_op(check)
+    wide = [np.asarray(inp.values, dtype=np.float64) for inp in _operands(check)]
+    with np.errstate(all="ignore"):
+        result = op.reference(np, *wide)
+    return np.asarray(result).astype(dt.dtype(dt.name_of(torch.get_default_dtype())).numpy)
+
+
+def _zeros_of_both_signs(check: Check) -> bool:
+    values = [inp.values for inp in _operands(check) if inp.dtype.kind in ("float", "complex")]
+    found = [np.asarray(v)[np.asarray(v) == 0] for v in values]
+    signs = {bool(s) for zeros in found for s in np.signbit(np.real(zeros)).ravel()}
+    return len(signs) == 2
+
+
+def _integer_divisor_has_zero(check: Check) -> bool:
+    operands = _operands(check)
+    return (
+        len(operands) == 2
+        and all(inp.dtype.kind in ("int", "uint") for inp in operands)
+        and bool((operands[1].values == 0).any())
+        and not _lacks_kernel(check)
+    )
 
 
 ENTRIES: list[KnownDivergence] = [
@@ -385,5 +447,49 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Raises(RuntimeError, "cannot be converted to type .* without overflow"),
         when=_full_fill_overflows,
         link="https://pytorch.org/docs/stable/generated/torch.full.html",
+    ),
+    KnownDivergence(
+        id="no-kernel-for-dtype",
+        ops=ops.labels(lambda op: bool(op.torch_lacks)),
+        summary="torch has no kernel for some op/dtype pairs NumPy computes (see each op's torch_lacks in the catalog)",
+        example="torch.hypot(torch.tensor([3]), torch.tensor([4]))  # NotImplementedError; np.hypot(3, 4) == 5.0",
+        reason=(
+            "torch dispatches each kernel for a list of dtypes; uint16/32/64 are 'limited support' dtypes, and "
+            "bool, integer and complex inputs are left out of several ops"
+        ),
+        torch_gives=Raises((NotImplementedError, RuntimeError), "not implemented for|not supported"),
+        when=_lacks_kernel,
+        link="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype",
+    ),
+    KnownDivergence(
+        id="integers-to-default-float",
+        ops=ops.labels(lambda op: op.integers_to_float),
+        summary="bool/integer inputs of floating ops give torch's default float32; NumPy picks float16/32/64 by size",
+        example="torch.sqrt(torch.tensor([4])).dtype  # float32; np.sqrt(np.array([4])).dtype  # float64",
+        reason="torch promotes integral inputs of floating ops to the default dtype; NumPy to the smallest "
+        "float that holds the integer type (int8 -> float16, int16 -> float32, int32/int64 -> float64)",
+        torch_gives=Returns(_computed_in_float64_as_default_float, "the float64 result rounded to float32"),
+        when=_integers_to_default_float,
+        link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
+    ),
+    KnownDivergence(
+        id="minmax-signed-zeros",
+        ops=ops.labels(lambda op: op.family == "minmax"),
+        summary="maximum/minimum/fmax/fmin/clamp may return either zero where +0.0 and -0.0 meet",
+        example="torch.minimum(torch.tensor(0.0), torch.tensor(-0.0))  # 0.; np.minimum(0.0, -0.0)  # -0.",
+        reason="torch compares with < and > (which see +0.0 == -0.0) and keeps the first operand; NumPy orders -0.0 below +0.0",
+        when=_zeros_of_both_signs,
+        signed_zeros=False,
+        link="https://pytorch.org/docs/stable/generated/torch.minimum.html",
+    ),
+    KnownDivergence(
+        id="integer-division-by-zero",
+        ops=ops.labels(lambda op: op.name in ("floor_divide", "remainder", "fmod")),
+        summary="integer division by zero raises in torch; NumPy returns 0 and warns",
+        example="torch.tensor([1]) // torch.tensor([0])  # RuntimeError: ZeroDivisionError; NumPy gives 0",
+        reason="torch's CPU integer division kernels check for zero divisors and raise",
+        torch_gives=Raises(RuntimeError, "ZeroDivisionError"),
+        when=_integer_divisor_has_zero,
+        link="https://pytorch.org/docs/stable/generated/torch.floor_divide.html",
     ),
 ]

@@ -1,0 +1,465 @@
+"""The op catalog: one entry per op, and every suite parametrizes over it.
+
+An `Op` says how torch spells the op (function, method, operator and in-place
+forms, each checked on its own since a bug can live in one form only), what the
+reference is (a NumPy function name, looked up in CuPy as well, or a function of
+the array module), its arity, the dtypes both sides support, how to draw valid
+inputs, its tolerance and, for differentiable ops, what the autograd suite needs.
+Adding an op is adding an entry here; PyTorch's OpInfo is the model.
+
+Every torch callable is looked up when it is called, so that a self-test can
+plant a bug in `torch.add` or `Tensor.__sub__` and see the suite catch it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from conformance import dtypes as dt
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way torch spells an op: `torch.add`, `Tensor.add`, `operator.add`, `Tensor.add_`."""
+
+    label: str
+    call: Callable[..., Any]
+    kind: str  # "function", "method", "operator", "inplace"
+
+    @property
+    def inplace(self) -> bool:
+        return self.kind == "inplace"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # how Hypothesis prints a form
+        printer.text(self.label)
+
+
+def function(name: str, *, module: str = "torch") -> Form:
+    if module == "torch":
+        return Form(f"torch.{name}", lambda *args, **kw: getattr(torch, name)(*args, **kw), "function")
+    return Form(
+        f"torch.{module}.{name}", lambda *args, **kw: getattr(getattr(torch, module), name)(*args, **kw), "function"
+    )
+
+
+def method(name: str) -> Form:
+    return Form(f"Tensor.{name}", lambda self, *args, **kw: getattr(self, name)(*args, **kw), "method")
+
+
+def inplace(name: str) -> Form:
+    return Form(f"Tensor.{name}", lambda self, *args, **kw: getattr(self, name)(*args, **kw), "inplace")
+
+
+def python_operator(name: str) -> Form:
+    """`operator.add` calls `Tensor.__add__`; `operator.iadd` calls `Tensor.__iadd__` (in place)."""
+    kind = "inplace" if name.startswith("i") and name not in ("invert",) else "operator"
+    return Form(f"operator.{name}", lambda *args: getattr(operator, name)(*args), kind)
+
+
+# How the values of each operand are drawn; keyword arguments of strategies.elements.
+Domain = Callable[[int, dt.DType], dict]
+
+
+def anything(position: int, dtype: dt.DType) -> dict:
+    """Every value of the dtype, specials included."""
+    return {}
+
+
+def shift_counts(position: int, dtype: dt.DType) -> dict:
+    """Shift counts within the bit width: C leaves other counts undefined, and NumPy and torch differ."""
+    return {} if position == 0 else {"min_value": 0, "max_value": dtype.itemsize * 8 - 1}
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """What the autograd suite needs of a differentiable op.
+
+    `derivatives(*arrays)` gives the partial derivative with respect to each
+    operand in closed form (NumPy, float64); None where only finite differences are
+    used. `domain` keeps inputs away from non-differentiable points.
+    """
+
+    derivatives: Callable[..., tuple[np.ndarray, ...]] | None = None
+    domain: Domain | None = None
+
+
+@dataclass(frozen=True)
+class Op:
+    """One op of the catalog."""
+
+    name: str
+    arity: int
+    forms: tuple[Form, ...]
+    ref: str | Callable[..., Any]  # a NumPy/CuPy function name, or fn(xp, *arrays)
+    dtypes: tuple[str, ...]
+    domain: Domain = anything
+    tolerance_scale: float = 1.0
+    signed_zeros: bool = True
+    # dtypes for which torch has no kernel; the registry checks that it still raises so
+    torch_lacks: tuple[str, ...] = ()
+    # whether bool and integer inputs give a floating result (sqrt, true_divide, ...)
+    integers_to_float: bool = False
+    gradient: Gradient | None = None
+    family: str = "elementwise"  # "arithmetic", "comparison", "bitwise", "logical", "unary", ...
+    notes: str = ""
+    reference_kwargs: dict = field(default_factory=dict)
+
+    def reference(self, xp, *arrays):
+        """Run the reference on `arrays` with the array module `xp` (NumPy or CuPy)."""
+        if callable(self.ref):
+            return self.ref(xp, *arrays)
+        return getattr(xp, self.ref)(*arrays, **self.reference_kwargs)
+
+    @property
+    def function_form(self) -> Form:
+        return self.forms[0]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # how Hypothesis prints an op
+        printer.text(f"ops.op({self.name!r})")
+
+
+def _forms(
+    name: str, *, method_name: str | None = None, operators: tuple[str, ...] = (), inplace_name: str | None = ""
+) -> tuple[Form, ...]:
+    method_name = method_name or name
+    forms = [function(name), method(method_name)]
+    forms += [python_operator(o) for o in operators]
+    if inplace_name is not None:
+        forms.append(inplace(inplace_name or f"{method_name}_"))
+    return tuple(forms)
+
+
+ALL = dt.ALL
+NUMERIC = (*dt.BOOL, *dt.UNSIGNED_INTS, *dt.SIGNED_INTS, *dt.FLOATS, *dt.COMPLEX)
+REAL = (*dt.BOOL, *dt.UNSIGNED_INTS, *dt.SIGNED_INTS, *dt.FLOATS)
+INTEGRAL = (*dt.BOOL, *dt.UNSIGNED_INTS, *dt.SIGNED_INTS)
+FLOATING = (*dt.FLOATS, *dt.COMPLEX)
+LIMITED = tuple(n for n in dt.UNSIGNED_INTS if n in dt.LIMITED_TORCH)
+
+
+def _sigmoid(xp, x):
+    """The logistic function, computed in float64 (NumPy has none) and returned in x's float dtype."""
+    wide = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = 1 / (1 + xp.exp(-wide))
+    return result.astype(x.dtype if x.dtype.kind in "fc" else np.float64)
+
+
+def _clip(xp, x, low, high):
+    return xp.clip(x, low, high)
+
+
+def _where(xp, condition, x, y):
+    return xp.where(condition, x, y)
+
+
+BINARY = 2
+UNARY = 1
+
+
+def _binary(
+    name, ref, dtypes, *, operators=(), method_name=None, inplace_name="", family="arithmetic", **options
+) -> Op:
+    return Op(
+        name,
+        BINARY,
+        _forms(name, method_name=method_name, operators=operators, inplace_name=inplace_name),
+        ref,
+        dtypes,
+        family=family,
+        **options,
+    )
+
+
+def _unary(name, ref, dtypes, *, operators=(), inplace_name="", family="unary", **options) -> Op:
+    return Op(
+        name, UNARY, _forms(name, operators=operators, inplace_name=inplace_name), ref, dtypes, family=family, **options
+    )
+
+
+def _d(fn):
+    """A closed-form derivative of a unary op, as the catalog's gradient entry."""
+    return Gradient(derivatives=lambda x: (fn(x),))
+
+
+OPS: tuple[Op, ...] = (
+    # arithmetic
+    _binary(
+        "add",
+        "add",
+        ALL,
+        operators=("add", "iadd"),
+        gradient=Gradient(lambda x, y: (np.ones_like(x), np.ones_like(y))),
+        torch_lacks=LIMITED,
+    ),
+    _binary(
+        "sub",
+        "subtract",
+        ALL,
+        operators=("sub", "isub"),
+        gradient=Gradient(lambda x, y: (np.ones_like(x), -np.ones_like(y))),
+        torch_lacks=LIMITED,
+    ),
+    _binary("mul", "multiply", ALL, operators=("mul", "imul"), gradient=Gradient(lambda x, y: (y, x))),
+    _binary(
+        "true_divide",
+        "true_divide",
+        ALL,
+        operators=("truediv", "itruediv"),
+        gradient=Gradient(lambda x, y: (1 / y, -x / y**2)),
+        integers_to_float=True,
+    ),
+    _binary("floor_divide", "floor_divide", REAL, operators=("floordiv", "ifloordiv"), torch_lacks=("bool", *LIMITED)),
+    _binary("remainder", "remainder", REAL, operators=("mod", "imod"), torch_lacks=("bool", *LIMITED)),
+    _binary("fmod", "fmod", REAL, torch_lacks=("bool", *LIMITED)),
+    _binary(
+        "pow",
+        "power",
+        NUMERIC,
+        operators=("pow", "ipow"),
+        gradient=Gradient(lambda x, y: (y * x ** (y - 1), x**y * np.log(x))),
+        torch_lacks=("bool", *LIMITED),
+    ),
+    _binary("maximum", "maximum", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
+    _binary("minimum", "minimum", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
+    _binary("fmax", "fmax", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
+    _binary("fmin", "fmin", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
+    _binary(
+        "atan2",
+        "arctan2",
+        REAL,
+        family="transcendental",
+        gradient=Gradient(lambda y, x: (x / (x**2 + y**2), -y / (x**2 + y**2))),
+        integers_to_float=True,
+    ),
+    _binary(
+        "hypot",
+        "hypot",
+        REAL,
+        family="transcendental",
+        gradient=Gradient(lambda x, y: (x / np.hypot(x, y), y / np.hypot(x, y))),
+        torch_lacks=INTEGRAL,
+    ),
+    _binary("copysign", "copysign", REAL, family="sign", integers_to_float=True),
+    # comparisons
+    *(
+        _binary(
+            name,
+            ref,
+            ALL,
+            operators=(name,),
+            inplace_name=None,
+            family="comparison",
+            torch_lacks=(LIMITED + dt.COMPLEX) if name in ("lt", "le", "gt", "ge") else (),
+        )
+        for name, ref in (
+            ("eq", "equal"),
+            ("ne", "not_equal"),
+            ("lt", "less"),
+            ("le", "less_equal"),
+            ("gt", "greater"),
+            ("ge", "greater_equal"),
+        )
+    ),
+    # logical
+    *(
+        _binary(name, name, ALL, inplace_name=f"{name}_", family="logical", torch_lacks=LIMITED)
+        for name in ("logical_and", "logical_or", "logical_xor")
+    ),
+    _unary("logical_not", "logical_not", ALL, family="logical", torch_lacks=LIMITED),
+    # bitwise
+    _binary("bitwise_and", "bitwise_and", INTEGRAL, operators=("and_", "iand"), family="bitwise"),
+    _binary("bitwise_or", "bitwise_or", INTEGRAL, operators=("or_", "ior"), family="bitwise"),
+    _binary("bitwise_xor", "bitwise_xor", INTEGRAL, operators=("xor", "ixor"), family="bitwise"),
+    _unary("bitwise_not", "invert", INTEGRAL, operators=("invert",), family="bitwise", torch_lacks=LIMITED),
+    _binary(
+        "bitwise_left_shift",
+        "left_shift",
+        dt.UNSIGNED_INTS + dt.SIGNED_INTS,
+        operators=("lshift", "ilshift"),
+        domain=shift_counts,
+        family="bitwise",
+        torch_lacks=LIMITED,
+    ),
+    _binary(
+        "bitwise_right_shift",
+        "right_shift",
+        dt.UNSIGNED_INTS + dt.SIGNED_INTS,
+        operators=("rshift", "irshift"),
+        domain=shift_counts,
+        family="bitwise",
+        torch_lacks=LIMITED,
+    ),
+    # selection and bounds
+    Op(
+        "where",
+        3,
+        (function("where"), Form("Tensor.where", lambda c, x, y: x.where(c, y), "method")),
+        _where,
+        ALL,
+        family="selection",
+    ),
+    Op(
+        "clamp",
+        3,
+        (function("clamp"), method("clamp"), function("clip"), inplace("clamp_")),
+        _clip,
+        REAL,
+        family="minmax",
+        torch_lacks=("bool", *LIMITED),
+    ),
+    # rounding and sign
+    _unary("round", "round", REAL, family="rounding", torch_lacks=("bool",)),
+    _unary("floor", "floor", REAL, family="rounding", torch_lacks=("bool",)),
+    _unary("ceil", "ceil", REAL, family="rounding", torch_lacks=("bool",)),
+    _unary("trunc", "trunc", REAL, family="rounding", torch_lacks=("bool",)),
+    _unary("sign", "sign", REAL, family="sign", torch_lacks=LIMITED),
+    _unary(
+        "abs",
+        "absolute",
+        NUMERIC,
+        operators=("abs",),
+        family="sign",
+        gradient=Gradient(lambda x: (np.sign(x),), domain=lambda i, d: {"nonzero": True}),
+        torch_lacks=("bool", *LIMITED),
+    ),
+    _unary(
+        "neg",
+        "negative",
+        NUMERIC,
+        operators=("neg",),
+        family="sign",
+        gradient=_d(lambda x: -np.ones_like(x)),
+        torch_lacks=LIMITED,
+    ),
+    # powers, exponentials, logarithms
+    _unary(
+        "reciprocal",
+        "reciprocal",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: -1 / x**2),
+        integers_to_float=True,
+    ),
+    _unary(
+        "sqrt",
+        "sqrt",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 0.5 / np.sqrt(x)),
+        integers_to_float=True,
+    ),
+    _unary("square", "square", NUMERIC, family="arithmetic", gradient=_d(lambda x: 2 * x), torch_lacks=LIMITED),
+    _unary("exp", "exp", NUMERIC, family="transcendental", gradient=_d(np.exp), integers_to_float=True),
+    _unary("expm1", "expm1", NUMERIC, family="transcendental", gradient=_d(np.exp), integers_to_float=True),
+    _unary("log", "log", NUMERIC, family="transcendental", gradient=_d(lambda x: 1 / x), integers_to_float=True),
+    _unary(
+        "log1p", "log1p", NUMERIC, family="transcendental", gradient=_d(lambda x: 1 / (1 + x)), integers_to_float=True
+    ),
+    _unary(
+        "log2",
+        "log2",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 / (x * np.log(2))),
+        integers_to_float=True,
+    ),
+    _unary(
+        "log10",
+        "log10",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 / (x * np.log(10))),
+        integers_to_float=True,
+    ),
+    # trigonometric and hyperbolic
+    _unary("sin", "sin", NUMERIC, family="transcendental", gradient=_d(np.cos), integers_to_float=True),
+    _unary("cos", "cos", NUMERIC, family="transcendental", gradient=_d(lambda x: -np.sin(x)), integers_to_float=True),
+    _unary(
+        "tan",
+        "tan",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 / np.cos(x) ** 2),
+        integers_to_float=True,
+    ),
+    _unary(
+        "asin",
+        "arcsin",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 / np.sqrt(1 - x**2)),
+        integers_to_float=True,
+    ),
+    _unary(
+        "acos",
+        "arccos",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: -1 / np.sqrt(1 - x**2)),
+        integers_to_float=True,
+    ),
+    _unary(
+        "atan",
+        "arctan",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 / (1 + x**2)),
+        integers_to_float=True,
+    ),
+    _unary("sinh", "sinh", NUMERIC, family="transcendental", gradient=_d(np.cosh), integers_to_float=True),
+    _unary("cosh", "cosh", NUMERIC, family="transcendental", gradient=_d(np.sinh), integers_to_float=True),
+    _unary(
+        "tanh",
+        "tanh",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 - np.tanh(x) ** 2),
+        integers_to_float=True,
+    ),
+    _unary(
+        "sigmoid",
+        _sigmoid,
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),
+        integers_to_float=True,
+    ),
+    # classification and cleaning
+    _unary("isnan", "isnan", ALL, inplace_name=None, family="classification"),
+    _unary("isinf", "isinf", ALL, inplace_name=None, family="classification"),
+    _unary("isfinite", "isfinite", ALL, inplace_name=None, family="classification"),
+    _unary("nan_to_num", "nan_to_num", NUMERIC, family="classification"),
+)
+
+BY_NAME: dict[str, Op] = {op.name: op for op in OPS}
+_BY_LABEL: dict[str, Op] = {form.label: op for op in OPS for form in op.forms}
+
+
+def op(name: str) -> Op:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"no op {name!r} in the catalog") from None
+
+
+def op_of_form(label: str) -> Op | None:
+    """The catalog op a form label (`torch.add`, `operator.iadd`) belongs to."""
+    return _BY_LABEL.get(label)
+
+
+def labels(select: Callable[[Op], bool] = lambda op: True) -> tuple[str, ...]:
+    """Every form label of the ops `select` picks: the `ops` of a known divergence."""
+    return tuple(form.label for op in OPS if select(op) for form in op.forms)
