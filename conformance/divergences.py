@@ -120,11 +120,13 @@ class Returns(Behaviour):
 
     compute: Callable[[Check, Any], Any]
     description: str = "torch returns a documented result"
+    # whether the model also applies where the reference raised (torch returns where NumPy refuses)
+    where_reference_raises: bool = False
 
     def expectation(self, expected: Any, check: Check) -> Any:
         if isinstance(expected, Outcome):
             if expected.raised:
-                return self.compute(check, None)
+                return self.compute(check, None) if self.where_reference_raises else expected
             expected = expected.value
         return self.compute(check, expected)
 
@@ -152,11 +154,13 @@ class KnownDivergence:
     when: Callable[[Check], bool] = lambda check: True
     tolerance: Callable[[Check], Tolerance] | None = None
     signed_zeros: bool | None = None
+    # positions of the result that torch does not promise (e.g. extremal inputs), as a boolean mask
+    skip: Callable[[Check], np.ndarray] | None = None
     link: str = ""
     device_types: tuple[str, ...] = ()  # () means every device
 
     def __post_init__(self) -> None:
-        if self.torch_gives is None and self.tolerance is None and self.signed_zeros is None:
+        if self.torch_gives is None and self.tolerance is None and self.signed_zeros is None and self.skip is None:
             raise ValueError(f"known divergence {self.id!r} documents no behaviour")
 
     def applies(self, check: Check) -> bool:
@@ -175,6 +179,9 @@ class KnownDivergence:
             options = replace(options, tolerance=self.tolerance(check))
         if self.signed_zeros is not None:
             options = replace(options, signed_zeros=self.signed_zeros)
+        if self.skip is not None:
+            skip = self.skip(check)
+            options = replace(options, skip=skip if options.skip is None else np.logical_or(options.skip, skip))
         return options
 
 

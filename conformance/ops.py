@@ -112,10 +112,16 @@ class Op:
     family: str = "elementwise"  # "arithmetic", "comparison", "bitwise", "logical", "unary", ...
     notes: str = ""
     reference_kwargs: dict = field(default_factory=dict)
+    ref_takes_dtype: bool = False
 
-    def reference(self, xp, *arrays):
-        """Run the reference on `arrays` with the array module `xp` (NumPy or CuPy)."""
+    def reference(self, xp, *arrays, dtype: dt.DType | None = None):
+        """Run the reference on `arrays` with the array module `xp` (NumPy or CuPy).
+
+        `dtype` is the dtype the arrays stand for, which a callable reference may need
+        where the carrier differs (bfloat16 values held in float32 arrays)."""
         if callable(self.ref):
+            if self.ref_takes_dtype:
+                return self.ref(xp, *arrays, dtype=dtype)
             return self.ref(xp, *arrays)
         return getattr(xp, self.ref)(*arrays, **self.reference_kwargs)
 
@@ -155,6 +161,15 @@ def _sigmoid(xp, x):
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = 1 / (1 + xp.exp(-wide))
     return result.astype(x.dtype if x.dtype.kind in "fc" else np.float64)
+
+
+def _nan_to_num(xp, x, dtype: dt.DType | None = None):
+    """nan_to_num with the infinities replaced by the extremes of the dtype the values stand
+    for (a bfloat16's largest finite value is not float32's)."""
+    if dtype is None or dtype.native_numpy or not dtype.is_floating:
+        return xp.nan_to_num(x)
+    largest = float(dt.bfloat16_from_bits(np.array([0x7F7F], dtype=np.uint16))[0])
+    return xp.nan_to_num(x, posinf=largest, neginf=-largest)
 
 
 def _clip(xp, x, low, high):
@@ -441,11 +456,12 @@ OPS: tuple[Op, ...] = (
     _unary("isnan", "isnan", ALL, inplace_name=None, family="classification"),
     _unary("isinf", "isinf", ALL, inplace_name=None, family="classification"),
     _unary("isfinite", "isfinite", ALL, inplace_name=None, family="classification"),
-    _unary("nan_to_num", "nan_to_num", NUMERIC, family="classification"),
+    _unary("nan_to_num", _nan_to_num, NUMERIC, family="classification", ref_takes_dtype=True),
 )
 
 BY_NAME: dict[str, Op] = {op.name: op for op in OPS}
 _BY_LABEL: dict[str, Op] = {form.label: op for op in OPS for form in op.forms}
+_FORMS: dict[str, Form] = {form.label: form for op in OPS for form in op.forms}
 
 
 def op(name: str) -> Op:
@@ -460,6 +476,12 @@ def op_of_form(label: str) -> Op | None:
     return _BY_LABEL.get(label)
 
 
-def labels(select: Callable[[Op], bool] = lambda op: True) -> tuple[str, ...]:
-    """Every form label of the ops `select` picks: the `ops` of a known divergence."""
-    return tuple(form.label for op in OPS if select(op) for form in op.forms)
+def form_of(label: str) -> Form | None:
+    """The catalog form with this label."""
+    return _FORMS.get(label)
+
+
+def labels(select: Callable[[Op], bool] = lambda op: True, *, inplace: bool = True) -> tuple[str, ...]:
+    """Every form label of the ops `select` picks (in-place forms too, unless `inplace` is
+    False): the `ops` of a known divergence."""
+    return tuple(form.label for op in OPS if select(op) for form in op.forms if inplace or not form.inplace)

@@ -71,7 +71,7 @@ def check_elementwise(op: ops.Op, form: ops.Form, inputs: dict[str, ArrayInput],
     tensors = [backend.build(inp) for inp in inputs.values()]
     arrays = [reference.build(inp) for inp in inputs.values()]
     actual = capture(form.call, *tensors)
-    expected = reference_outcome(lambda: op.reference(reference.xp, *arrays), dtype)
+    expected = reference_outcome(lambda: op.reference(reference.xp, *arrays, dtype=dtype), dtype)
     assert_conforms(
         actual,
         expected,
@@ -115,10 +115,10 @@ def test_incompatible_shapes_raise(op, form, device, data):
 # In-place forms
 
 
-def _inplace_reference(op: ops.Op, xp, arrays):
+def _inplace_reference(op: ops.Op, xp, arrays, dtype: dt.DType | None = None):
     """NumPy's in-place rule (ufunc `out=` with casting='same_kind'): the result must have
     self's shape, and a dtype that casts to self's within its kind; self keeps its dtype."""
-    result = op.reference(xp, *arrays)
+    result = op.reference(xp, *arrays, dtype=dtype)
     target = arrays[0]
     if np.shape(result) != target.shape:
         raise ValueError(f"non-broadcastable output operand with shape {target.shape} doesn't match {np.shape(result)}")
@@ -153,7 +153,7 @@ def test_inplace(op, form, device, data):
 
     assert_conforms(
         capture(torch_call),
-        reference_outcome(lambda: _inplace_reference(op, reference.xp, arrays), dtype),
+        reference_outcome(lambda: _inplace_reference(op, reference.xp, arrays, dtype), dtype),
         op=form.label,
         inputs=inputs,
         device=device,

@@ -132,10 +132,13 @@ def test_tolerance_table_is_torch_testing_defaults():
     assert tolerance_for("int32") == Tolerance(0.0, 0.0)
 
 
-def test_complex_parts_are_compared_separately():
-    found = diverges(torch.tensor([1 + 1j]), np.array([1 + 2j], dtype=np.complex64), "values")
+def test_complex_special_values_part_by_part_and_values_by_magnitude():
+    found = diverges(torch.tensor([complex(1, math.nan)]), np.array([1 + 0j], dtype=np.complex64), "NaN positions")
     assert "imaginary" in found.summary
-    diverges(torch.tensor([complex(1, math.nan)]), np.array([1 + 0j], dtype=np.complex64), "NaN positions")
+    diverges(torch.tensor([complex(0.0, -0.0)]), np.array([0j], dtype=np.complex64), "signed zeros")
+    diverges(torch.tensor([1 + 1j]), np.array([1 + 2j], dtype=np.complex64), "values")
+    # torch.testing's rule for complex: |a - e| <= atol + rtol * |e|, so a small part may carry the large one's error
+    conforms(torch.tensor([0.50002 - 31.07j]), np.array([0.5 - 31.07j], dtype=np.complex64))
 
 
 def test_bfloat16_reference_in_float32_carrier():
