@@ -233,15 +233,19 @@ def tensor_to_numpy(tensor: torch.Tensor) -> np.ndarray:
     if dtype is None:
         raise TypeError(f"the suite cannot read tensors of {tensor.dtype}")
     tensor = tensor.detach().resolve_conj().resolve_neg().to("cpu").contiguous()
-    carrier = np.dtype(np.uint16) if dtype.name == "bfloat16" else dtype.numpy
-    if tensor.numel() == 0:
-        raw = np.empty(0, dtype=carrier)
+    # how the bytes are read: bfloat16 as its bits, complex32 as pairs of float16
+    storage = {"bfloat16": np.dtype(np.uint16), "complex32": np.dtype(np.float16)}.get(dtype.name, dtype.numpy)
+    nbytes = tensor.numel() * tensor.element_size()
+    if nbytes == 0:
+        raw = np.empty(0, dtype=storage)
     else:
-        nbytes = tensor.numel() * tensor.element_size()
         buffer = (ctypes.c_char * nbytes).from_address(tensor.data_ptr())
-        raw = np.frombuffer(buffer, dtype=carrier).copy()
+        raw = np.frombuffer(buffer, dtype=storage).copy()
     if dtype.name == "bfloat16":
         raw = dt.bfloat16_from_bits(raw)
+    elif dtype.name == "complex32":
+        pairs = raw.astype(np.float32).reshape(-1, 2)
+        raw = (pairs[:, 0] + 1j * pairs[:, 1]).astype(np.complex64)
     return raw.reshape(tuple(tensor.shape))
 
 

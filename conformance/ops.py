@@ -104,7 +104,8 @@ class Op:
     domain: Domain = anything
     tolerance_scale: float = 1.0
     signed_zeros: bool = True
-    # dtypes for which torch has no kernel; the registry checks that it still raises so
+    # dtypes for which torch has no kernel (complex32 included, which torch's type promotion
+    # can produce); the registry checks that it still raises so
     torch_lacks: tuple[str, ...] = ()
     # whether bool and integer inputs give a floating result (sqrt, true_divide, ...)
     integers_to_float: bool = False
@@ -235,6 +236,7 @@ OPS: tuple[Op, ...] = (
         operators=("truediv", "itruediv"),
         gradient=Gradient(lambda x, y: (1 / y, -x / y**2)),
         integers_to_float=True,
+        torch_lacks=("complex32",),
     ),
     _binary("floor_divide", "floor_divide", REAL, operators=("floordiv", "ifloordiv"), torch_lacks=("bool", *LIMITED)),
     _binary("remainder", "remainder", REAL, operators=("mod", "imod"), torch_lacks=("bool", *LIMITED)),
@@ -247,10 +249,24 @@ OPS: tuple[Op, ...] = (
         gradient=Gradient(lambda x, y: (y * x ** (y - 1), x**y * np.log(x))),
         torch_lacks=("bool", *LIMITED),
     ),
-    _binary("maximum", "maximum", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
-    _binary("minimum", "minimum", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
-    _binary("fmax", "fmax", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
-    _binary("fmin", "fmin", REAL, inplace_name=None, family="minmax", torch_lacks=LIMITED),
+    _binary(
+        "maximum",
+        "maximum",
+        REAL,
+        inplace_name=None,
+        family="minmax",
+        torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32"),
+    ),
+    _binary(
+        "minimum",
+        "minimum",
+        REAL,
+        inplace_name=None,
+        family="minmax",
+        torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32"),
+    ),
+    _binary("fmax", "fmax", REAL, inplace_name=None, family="minmax", torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32")),
+    _binary("fmin", "fmin", REAL, inplace_name=None, family="minmax", torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32")),
     _binary(
         "atan2",
         "arctan2",
@@ -277,7 +293,7 @@ OPS: tuple[Op, ...] = (
             operators=(name,),
             inplace_name=None,
             family="comparison",
-            torch_lacks=(LIMITED + dt.COMPLEX) if name in ("lt", "le", "gt", "ge") else (),
+            torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32") if name in ("lt", "le", "gt", "ge") else (),
         )
         for name, ref in (
             ("eq", "equal"),
@@ -367,6 +383,7 @@ OPS: tuple[Op, ...] = (
         family="transcendental",
         gradient=_d(lambda x: -1 / x**2),
         integers_to_float=True,
+        torch_lacks=("complex32",),
     ),
     _unary(
         "sqrt",
