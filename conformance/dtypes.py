@@ -166,10 +166,11 @@ def round_to(dtype_name: str, values: np.ndarray) -> np.ndarray:
     if dtype_name == "bfloat16":
         return round_to_bfloat16(values)
     if dtype_name == "complex32":
-        values = np.asarray(values, dtype=np.complex64)
+        values = np.array(values, dtype=np.complex64)
         with np.errstate(over="ignore"):
-            real, imag = values.real.astype(np.float16), values.imag.astype(np.float16)
-        return (real.astype(np.float32) + 1j * imag.astype(np.float32)).astype(np.complex64)
+            values.real = values.real.astype(np.float16)
+            values.imag = values.imag.astype(np.float16)
+        return values
     raise ValueError(f"{dtype_name} has a NumPy dtype of its own")
 
 

@@ -145,6 +145,20 @@ def _outside(dtype: str) -> st.SearchStrategy[int]:
     return st.one_of(*ranges)
 
 
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int16", "int32", "int64"])
+@given(data=st.data())
+def test_pow_integer_tensor_by_python_float(dtype, device, data):
+    """An integer tensor to a Python float power is floating (torch: the default float32).
+
+    Exponents and bases are small and exact: pow with Python scalars takes special paths
+    in torch (exponent 0.5, 2, -1, ...) whose extremes are not what this check is about."""
+    op = ops.op("pow")
+    exponent = data.draw(st.sampled_from([0.5, 1.5, 2.0, 2.5, 3.0]), label="exponent")
+    shape = data.draw(cs.shapes(max_dims=2, max_elements=16), label="shape")
+    base = data.draw(cs.array_inputs(dt.dtype(dtype), shape, min_value=0, max_value=20), label="base")
+    check_promotion(op, op.function_form, {"x": base, "y": exponent}, device)
+
+
 @pytest.mark.parametrize("dtype", [n for n in PAIR_DTYPES if dt.dtype(n).kind in ("int", "uint") and n != "int64"])
 @given(data=st.data())
 def test_out_of_range_python_int(dtype, device, data):
