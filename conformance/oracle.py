@@ -198,6 +198,9 @@ def normalize(value: Any) -> _Normal:
         return _Normal("scalar", np.asarray(value), f"python {name}", source=f"python {name}")
     if isinstance(value, list | tuple):
         return _Normal("sequence", items=[normalize(v) for v in value], source=type(value).__name__)
+    if isinstance(value, Mapping):
+        keys = list(value)
+        return _Normal("mapping", values=keys, items=[normalize(value[k]) for k in keys], source="dict")
     if value is None:
         return _Normal("none", source="None")
     return _Normal("other", value, source=type(value).__name__)
@@ -237,6 +240,10 @@ def _format_values(normal: _Normal) -> str:
         return f"{normal.source} {normal.values!r}"
     if normal.kind == "sequence":
         return f"{normal.source} of {len(normal.items)}: " + "; ".join(_format_values(i) for i in normal.items)
+    if normal.kind == "mapping":
+        return (
+            "{" + ", ".join(f"{k}: {_format_values(i)}" for k, i in zip(normal.values, normal.items, strict=True)) + "}"
+        )
     return f"{normal.source} {normal.values!r}"
 
 
@@ -397,6 +404,16 @@ def compare(actual: Any, expected: Any, options: Options = Options()) -> Diverge
 def _compare_normal(a: _Normal, e: _Normal, options: Options) -> Divergence | None:
     if a.kind != e.kind:
         return Divergence("type", f"torch gives {a.source}, the reference {e.source}")
+    if a.kind == "mapping":
+        if a.values != e.values:
+            return Divergence("keys", f"torch gives {a.values}, the reference {e.values}")
+        for key, x, y in zip(a.values, a.items, e.items, strict=True):
+            found = _compare_normal(x, y, options)
+            if found:
+                found.summary = f"{key}: {found.summary}"
+                found.args = (found.render(),)
+                return found
+        return None
     if a.kind == "sequence":
         if len(a.items) != len(e.items):
             return Divergence("length", f"torch gives {len(a.items)} item(s), the reference {len(e.items)}")

@@ -129,40 +129,34 @@ def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str)
     return None
 
 
-@pytest.fixture
-def torch_backend(device: str) -> backends.TorchBackend:
-    """torch on the device under test."""
-    return backends.torch_backend(device)
-
-
-@pytest.fixture
-def reference(device: str) -> backends.Backend:
-    """The reference backend for the device under test (NumPy, or CuPy on CUDA)."""
-    return backends.reference_backend(device)
-
-
-@pytest.fixture
-def cupy(device: str):
-    """The CuPy module on the device under test; skips with the reason where it cannot run."""
-    parsed = torch.device(device)
-    if parsed.type != "cuda":
-        pytest.skip(f"CuPy interop needs a CUDA device; this case runs on {device}")
-    status = backends.cupy_availability(parsed.index or 0)
-    if not status:
-        pytest.skip(status.reason)
-    import cupy as cp
-
-    return cp
-
-
-@pytest.fixture
-def cuda_device(device: str) -> str:
-    """The device under test where it is a CUDA device; skips with the reason otherwise."""
-    if not device.startswith("cuda"):
+def _skip_reason(item: pytest.Item) -> str | None:
+    """Why an item marked `requires(kind)` or `cupy` cannot run on its device, if it cannot."""
+    callspec = getattr(item, "callspec", None)
+    device = callspec.params.get("device") if callspec else None
+    needs = {mark.args[0] for mark in item.iter_markers("requires")}
+    if item.get_closest_marker("cupy"):
+        needs.add("cupy")
+    if not needs:
+        return None
+    kind = torch.device(device).type if device else "cpu"
+    if "cuda" in needs and kind != "cuda":
         status = backends.device_availability("cuda:0")
-        reason = status.reason if not status else f"this case runs on {device}"
-        pytest.skip(f"needs a CUDA device: {reason}")
-    return device
+        why = status.reason if not status else f"this case runs on {device}"
+        return f"needs a CUDA device ({why})"
+    if "cupy" in needs:
+        index = (torch.device(device).index or 0) if kind == "cuda" else 0
+        status = backends.cupy_availability(index)
+        if not status:
+            return f"needs CuPy ({status.reason})"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip, with the reason, what the device under test or this machine cannot run."""
+    for item in items:
+        reason = _skip_reason(item)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.hookimpl(wrapper=True)
