@@ -886,7 +886,7 @@ ENTRIES: list[KnownDivergence] = [
     ),
     KnownDivergence(
         id="torch-type-promotion",
-        ops=ops.labels(),
+        ops=ops.labels(inplace=False),
         summary="torch promotes by category first and lets 0-d tensors and Python scalars lift only the category",
         example=(
             "(torch.ones(1, dtype=torch.int64) + torch.ones(1, dtype=torch.float16)).dtype  # float16 (NumPy: float64); "

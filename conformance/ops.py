@@ -84,12 +84,17 @@ class Gradient:
     """What the autograd suite needs of a differentiable op.
 
     `derivatives(*arrays)` gives the partial derivative with respect to each
-    operand in closed form (NumPy, float64); None where only finite differences are
-    used. `domain` keeps inputs away from non-differentiable points.
+    operand of an elementwise op in closed form (NumPy, float64); None where only
+    finite differences are used. `domain` keeps inputs away from non-differentiable
+    points and from values where the derivative is ill-conditioned (tanh saturating).
     """
 
     derivatives: Callable[..., tuple[np.ndarray, ...]] | None = None
     domain: Domain | None = None
+    # for ops that are not elementwise: the vector-Jacobian product in closed form,
+    # vjp(upstream, *arrays, **arguments) -> one gradient per operand (NumPy, float64)
+    vjp: Callable[..., tuple[np.ndarray, ...]] | None = None
+    second_order: bool = False  # whether the second-derivative check covers this op
 
 
 @dataclass(frozen=True)
@@ -114,17 +119,25 @@ class Op:
     notes: str = ""
     reference_kwargs: dict = field(default_factory=dict)
     ref_takes_dtype: bool = False
+    # how operands are drawn (strategies.operands): "broadcast" for elementwise ops, or
+    # "reduction", "matmul", "gather", "mask", "reshape", "transpose"
+    operands: str = "broadcast"
 
-    def reference(self, xp, *arrays, dtype: dt.DType | None = None):
+    @property
+    def elementwise(self) -> bool:
+        return self.operands == "broadcast"
+
+    def reference(self, xp, *arrays, dtype: dt.DType | None = None, **arguments):
         """Run the reference on `arrays` with the array module `xp` (NumPy or CuPy).
 
         `dtype` is the dtype the arrays stand for, which a callable reference may need
-        where the carrier differs (bfloat16 values held in float32 arrays)."""
+        where the carrier differs (bfloat16 values held in float32 arrays); `arguments`
+        are the op's non-tensor arguments (a dim, an index)."""
         if callable(self.ref):
             if self.ref_takes_dtype:
-                return self.ref(xp, *arrays, dtype=dtype)
-            return self.ref(xp, *arrays)
-        return getattr(xp, self.ref)(*arrays, **self.reference_kwargs)
+                return self.ref(xp, *arrays, dtype=dtype, **arguments)
+            return self.ref(xp, *arrays, **arguments)
+        return getattr(xp, self.ref)(*arrays, **self.reference_kwargs, **arguments)
 
     @property
     def function_form(self) -> Form:
@@ -185,6 +198,64 @@ BINARY = 2
 UNARY = 1
 
 
+def _split_ties(first_wins: np.ndarray, tie: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """maximum/minimum's partials: 1 for the operand that wins, 1/2 each at a tie (torch's
+    subgradient, from its derivatives.yaml)."""
+    first = np.where(tie, 0.5, first_wins.astype(np.float64))
+    return first, 1.0 - first
+
+
+def _sum_to(gradient: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum a gradient over the dims that broadcasting added or stretched, back to `shape`."""
+    extra = gradient.ndim - len(shape)
+    gradient = gradient.sum(axis=tuple(range(extra))) if extra else gradient
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and gradient.shape[i] != 1)
+    return gradient.sum(axis=stretched, keepdims=True) if stretched else gradient
+
+
+def _reduced_back(v: np.ndarray, x: np.ndarray, dim) -> np.ndarray:
+    """An upstream gradient of a reduction, broadcast back over the reduced dims of x."""
+    if dim is None:
+        return np.broadcast_to(v, x.shape)
+    return np.broadcast_to(np.expand_dims(v, dim), x.shape)
+
+
+def _amax_vjp(v, x, dim=None):
+    """amax's gradient: the upstream value at the maxima, split evenly between ties (as torch documents)."""
+    keep = np.amax(x, axis=dim, keepdims=True)
+    hits = (x == keep).astype(np.float64)
+    return (_reduced_back(v, x, dim) * hits / hits.sum(axis=dim, keepdims=True),)
+
+
+def _var_vjp(v, x, dim=None, ddof=1):
+    count = x.size if dim is None else x.shape[dim]
+    centred = x - x.mean(axis=dim, keepdims=True)
+    return (_reduced_back(v, x, dim) * 2 * centred / (count - ddof),)
+
+
+def _std_vjp(v, x, dim=None, ddof=1):
+    std = np.std(x, axis=dim, ddof=ddof, keepdims=True)
+    count = x.size if dim is None else x.shape[dim]
+    centred = x - x.mean(axis=dim, keepdims=True)
+    return (_reduced_back(v, x, dim) * centred / ((count - ddof) * std),)
+
+
+def _matmul_vjp(v, a, b):
+    return (_sum_to(v @ np.swapaxes(b, -1, -2), a.shape), _sum_to(np.swapaxes(a, -1, -2) @ v, b.shape))
+
+
+def _gather_vjp(v, x, index):
+    gradient = np.zeros_like(x, dtype=np.float64)
+    np.add.at(gradient, index, v)  # repeated indices add up
+    return (gradient,)
+
+
+def _mask_vjp(v, x, mask):
+    gradient = np.zeros_like(x, dtype=np.float64)
+    gradient[mask] = v
+    return (gradient,)
+
+
 def _binary(
     name, ref, dtypes, *, operators=(), method_name=None, inplace_name="", family="arithmetic", **options
 ) -> Op:
@@ -205,9 +276,18 @@ def _unary(name, ref, dtypes, *, operators=(), inplace_name="", family="unary", 
     )
 
 
-def _d(fn):
+def within(low: float | None = None, high: float | None = None, *, nonzero: bool = False) -> Domain:
+    """Well-conditioned values (|x| in [0.01, 100] or 0) inside [low, high], for every operand."""
+
+    def domain(position: int, dtype: dt.DType) -> dict:
+        return {"well_conditioned": True, "min_value": low, "max_value": high, "nonzero": nonzero}
+
+    return domain
+
+
+def _d(fn, domain: Domain | None = None, *, second_order: bool = False):
     """A closed-form derivative of a unary op, as the catalog's gradient entry."""
-    return Gradient(derivatives=lambda x: (fn(x),))
+    return Gradient(derivatives=lambda x: (fn(x),), domain=domain, second_order=second_order)
 
 
 OPS: tuple[Op, ...] = (
@@ -217,7 +297,7 @@ OPS: tuple[Op, ...] = (
         "add",
         ALL,
         operators=("add", "iadd"),
-        gradient=Gradient(lambda x, y: (np.ones_like(x), np.ones_like(y))),
+        gradient=Gradient(lambda x, y: (np.ones_like(x), np.ones_like(y)), within()),
         torch_lacks=LIMITED,
     ),
     _binary(
@@ -225,16 +305,22 @@ OPS: tuple[Op, ...] = (
         "subtract",
         ALL,
         operators=("sub", "isub"),
-        gradient=Gradient(lambda x, y: (np.ones_like(x), -np.ones_like(y))),
+        gradient=Gradient(lambda x, y: (np.ones_like(x), -np.ones_like(y)), within()),
         torch_lacks=LIMITED,
     ),
-    _binary("mul", "multiply", ALL, operators=("mul", "imul"), gradient=Gradient(lambda x, y: (y, x))),
+    _binary(
+        "mul",
+        "multiply",
+        ALL,
+        operators=("mul", "imul"),
+        gradient=Gradient(lambda x, y: (y, x), within(), second_order=True),
+    ),
     _binary(
         "true_divide",
         "true_divide",
         ALL,
         operators=("truediv", "itruediv"),
-        gradient=Gradient(lambda x, y: (1 / y, -x / y**2)),
+        gradient=Gradient(lambda x, y: (1 / y, -x / y**2), within(nonzero=True)),
         integers_to_float=True,
         torch_lacks=("complex32",),
     ),
@@ -246,7 +332,7 @@ OPS: tuple[Op, ...] = (
         "power",
         NUMERIC,
         operators=("pow", "ipow"),
-        gradient=Gradient(lambda x, y: (y * x ** (y - 1), x**y * np.log(x))),
+        gradient=Gradient(lambda x, y: (y * x ** (y - 1), x**y * np.log(x)), within(0.1, 4), second_order=True),
         torch_lacks=("bool", *LIMITED),
     ),
     _binary(
@@ -256,6 +342,7 @@ OPS: tuple[Op, ...] = (
         inplace_name=None,
         family="minmax",
         torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32"),
+        gradient=Gradient(lambda x, y: _split_ties(x > y, x == y), within()),
     ),
     _binary(
         "minimum",
@@ -264,6 +351,7 @@ OPS: tuple[Op, ...] = (
         inplace_name=None,
         family="minmax",
         torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32"),
+        gradient=Gradient(lambda x, y: _split_ties(x < y, x == y), within()),
     ),
     _binary("fmax", "fmax", REAL, inplace_name=None, family="minmax", torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32")),
     _binary("fmin", "fmin", REAL, inplace_name=None, family="minmax", torch_lacks=(*LIMITED, *dt.COMPLEX, "complex32")),
@@ -272,7 +360,7 @@ OPS: tuple[Op, ...] = (
         "arctan2",
         REAL,
         family="transcendental",
-        gradient=Gradient(lambda y, x: (x / (x**2 + y**2), -y / (x**2 + y**2))),
+        gradient=Gradient(lambda y, x: (x / (x**2 + y**2), -y / (x**2 + y**2)), within(nonzero=True)),
         integers_to_float=True,
     ),
     _binary(
@@ -280,7 +368,7 @@ OPS: tuple[Op, ...] = (
         "hypot",
         REAL,
         family="transcendental",
-        gradient=Gradient(lambda x, y: (x / np.hypot(x, y), y / np.hypot(x, y))),
+        gradient=Gradient(lambda x, y: (x / np.hypot(x, y), y / np.hypot(x, y)), within(nonzero=True)),
         torch_lacks=INTEGRAL,
     ),
     _binary("copysign", "copysign", REAL, family="sign", integers_to_float=True),
@@ -363,7 +451,7 @@ OPS: tuple[Op, ...] = (
         NUMERIC,
         operators=("abs",),
         family="sign",
-        gradient=Gradient(lambda x: (np.sign(x),), domain=lambda i, d: {"nonzero": True}),
+        gradient=_d(np.sign, within(nonzero=True)),
         torch_lacks=("bool", *LIMITED),
     ),
     _unary(
@@ -372,7 +460,7 @@ OPS: tuple[Op, ...] = (
         NUMERIC,
         operators=("neg",),
         family="sign",
-        gradient=_d(lambda x: -np.ones_like(x)),
+        gradient=_d(lambda x: -np.ones_like(x), within()),
         torch_lacks=LIMITED,
     ),
     # powers, exponentials, logarithms
@@ -381,7 +469,7 @@ OPS: tuple[Op, ...] = (
         "reciprocal",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: -1 / x**2),
+        gradient=_d(lambda x: -1 / x**2, within()),
         integers_to_float=True,
         torch_lacks=("complex32",),
     ),
@@ -390,22 +478,50 @@ OPS: tuple[Op, ...] = (
         "sqrt",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: 0.5 / np.sqrt(x)),
+        gradient=_d(lambda x: 0.5 / np.sqrt(x), within(0.01)),
         integers_to_float=True,
     ),
-    _unary("square", "square", NUMERIC, family="arithmetic", gradient=_d(lambda x: 2 * x), torch_lacks=LIMITED),
-    _unary("exp", "exp", NUMERIC, family="transcendental", gradient=_d(np.exp), integers_to_float=True),
-    _unary("expm1", "expm1", NUMERIC, family="transcendental", gradient=_d(np.exp), integers_to_float=True),
-    _unary("log", "log", NUMERIC, family="transcendental", gradient=_d(lambda x: 1 / x), integers_to_float=True),
     _unary(
-        "log1p", "log1p", NUMERIC, family="transcendental", gradient=_d(lambda x: 1 / (1 + x)), integers_to_float=True
+        "square",
+        "square",
+        NUMERIC,
+        family="arithmetic",
+        gradient=_d(lambda x: 2 * x, within(), second_order=True),
+        torch_lacks=LIMITED,
+    ),
+    _unary(
+        "exp",
+        "exp",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(np.exp, within(-10, 10), second_order=True),
+        integers_to_float=True,
+    ),
+    _unary(
+        "expm1", "expm1", NUMERIC, family="transcendental", gradient=_d(np.exp, within(-10, 10)), integers_to_float=True
+    ),
+    _unary(
+        "log",
+        "log",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 / x, within(0.01), second_order=True),
+        integers_to_float=True,
+    ),
+    _unary(
+        "log1p",
+        "log1p",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: 1 / (1 + x), within(-0.99)),
+        integers_to_float=True,
     ),
     _unary(
         "log2",
         "log2",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: 1 / (x * np.log(2))),
+        gradient=_d(lambda x: 1 / (x * np.log(2)), within(0.01)),
         integers_to_float=True,
     ),
     _unary(
@@ -413,18 +529,32 @@ OPS: tuple[Op, ...] = (
         "log10",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: 1 / (x * np.log(10))),
+        gradient=_d(lambda x: 1 / (x * np.log(10)), within(0.01)),
         integers_to_float=True,
     ),
     # trigonometric and hyperbolic
-    _unary("sin", "sin", NUMERIC, family="transcendental", gradient=_d(np.cos), integers_to_float=True),
-    _unary("cos", "cos", NUMERIC, family="transcendental", gradient=_d(lambda x: -np.sin(x)), integers_to_float=True),
+    _unary(
+        "sin",
+        "sin",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(np.cos, within(), second_order=True),
+        integers_to_float=True,
+    ),
+    _unary(
+        "cos",
+        "cos",
+        NUMERIC,
+        family="transcendental",
+        gradient=_d(lambda x: -np.sin(x), within()),
+        integers_to_float=True,
+    ),
     _unary(
         "tan",
         "tan",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: 1 / np.cos(x) ** 2),
+        gradient=_d(lambda x: 1 / np.cos(x) ** 2, within(-1.2, 1.2)),
         integers_to_float=True,
     ),
     _unary(
@@ -432,7 +562,7 @@ OPS: tuple[Op, ...] = (
         "arcsin",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: 1 / np.sqrt(1 - x**2)),
+        gradient=_d(lambda x: 1 / np.sqrt(1 - x**2), within(-0.95, 0.95)),
         integers_to_float=True,
     ),
     _unary(
@@ -440,7 +570,7 @@ OPS: tuple[Op, ...] = (
         "arccos",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: -1 / np.sqrt(1 - x**2)),
+        gradient=_d(lambda x: -1 / np.sqrt(1 - x**2), within(-0.95, 0.95)),
         integers_to_float=True,
     ),
     _unary(
@@ -448,17 +578,21 @@ OPS: tuple[Op, ...] = (
         "arctan",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: 1 / (1 + x**2)),
+        gradient=_d(lambda x: 1 / (1 + x**2), within()),
         integers_to_float=True,
     ),
-    _unary("sinh", "sinh", NUMERIC, family="transcendental", gradient=_d(np.cosh), integers_to_float=True),
-    _unary("cosh", "cosh", NUMERIC, family="transcendental", gradient=_d(np.sinh), integers_to_float=True),
+    _unary(
+        "sinh", "sinh", NUMERIC, family="transcendental", gradient=_d(np.cosh, within(-10, 10)), integers_to_float=True
+    ),
+    _unary(
+        "cosh", "cosh", NUMERIC, family="transcendental", gradient=_d(np.sinh, within(-10, 10)), integers_to_float=True
+    ),
     _unary(
         "tanh",
         "tanh",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: 1 - np.tanh(x) ** 2),
+        gradient=_d(lambda x: 1 - np.tanh(x) ** 2, within(-4, 4), second_order=True),
         integers_to_float=True,
     ),
     _unary(
@@ -466,7 +600,7 @@ OPS: tuple[Op, ...] = (
         _sigmoid,
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),
+        gradient=_d(lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2, within(-8, 8)),
         integers_to_float=True,
     ),
     # classification and cleaning
@@ -475,6 +609,100 @@ OPS: tuple[Op, ...] = (
     _unary("isfinite", "isfinite", ALL, inplace_name=None, family="classification"),
     _unary("nan_to_num", _nan_to_num, NUMERIC, family="classification", ref_takes_dtype=True),
 )
+
+
+def _structural(name, forms, ref, operands, vjp, *, arity=1, dtypes=dt.FLOATS + dt.COMPLEX, family="reduction"):
+    return Op(
+        name, arity, forms, ref, dtypes, family=family, operands=operands, gradient=Gradient(vjp=vjp, domain=within())
+    )
+
+
+# Ops that are not elementwise, for the autograd suite (and the reductions and indexing suites to come).
+STRUCTURAL: tuple[Op, ...] = (
+    _structural(
+        "sum",
+        (function("sum"), method("sum")),
+        lambda xp, x, dim=None: xp.sum(x, axis=dim),
+        "reduction",
+        lambda v, x, dim=None: (_reduced_back(v, x, dim),),
+    ),
+    _structural(
+        "mean",
+        (function("mean"), method("mean")),
+        lambda xp, x, dim=None: xp.mean(x, axis=dim),
+        "reduction",
+        lambda v, x, dim=None: (_reduced_back(v, x, dim) / (x.size if dim is None else x.shape[dim]),),
+    ),
+    _structural(
+        "var",
+        (Form("torch.var", lambda x, dim=None: torch.var(x, dim=dim, correction=1), "function"),),
+        lambda xp, x, dim=None: xp.var(x, axis=dim, ddof=1),
+        "reduction",
+        _var_vjp,
+        dtypes=dt.FLOATS,
+    ),
+    _structural(
+        "std",
+        (Form("torch.std", lambda x, dim=None: torch.std(x, dim=dim, correction=1), "function"),),
+        lambda xp, x, dim=None: xp.std(x, axis=dim, ddof=1),
+        "reduction",
+        _std_vjp,
+        dtypes=dt.FLOATS,
+    ),
+    _structural(
+        "amax",
+        (function("amax"), method("amax")),
+        lambda xp, x, dim=None: xp.amax(x, axis=dim),
+        "reduction",
+        _amax_vjp,
+        dtypes=dt.FLOATS,
+    ),
+    _structural(
+        "matmul",
+        (function("matmul"), method("matmul"), python_operator("matmul")),
+        "matmul",
+        "matmul",
+        _matmul_vjp,
+        arity=2,
+        family="linalg",
+    ),
+    _structural(
+        "index",
+        (Form("Tensor.__getitem__[int array]", lambda x, index: x[torch.as_tensor(index)], "operator"),),
+        lambda xp, x, index: x[index],
+        "gather",
+        _gather_vjp,
+        family="indexing",
+    ),
+    _structural(
+        "mask",
+        (Form("Tensor.__getitem__[bool mask]", lambda x, mask: x[torch.as_tensor(mask)], "operator"),),
+        lambda xp, x, mask: x[mask],
+        "mask",
+        _mask_vjp,
+        family="indexing",
+    ),
+    _structural(
+        "reshape",
+        (function("reshape"), method("reshape")),
+        lambda xp, x, shape: xp.reshape(x, shape),
+        "reshape",
+        lambda v, x, shape: (np.reshape(v, x.shape),),
+        family="shape",
+    ),
+    _structural(
+        "transpose",
+        (function("transpose"), method("transpose")),
+        lambda xp, x, dim0, dim1: xp.swapaxes(x, dim0, dim1),
+        "transpose",
+        lambda v, x, dim0, dim1: (np.swapaxes(v, dim0, dim1),),
+        family="shape",
+    ),
+)
+
+ELEMENTWISE: tuple[Op, ...] = OPS
+DIFFERENTIABLE: tuple[Op, ...] = tuple(op for op in (*OPS, *STRUCTURAL) if op.gradient is not None)
+OPS = (*OPS, *STRUCTURAL)
 
 BY_NAME: dict[str, Op] = {op.name: op for op in OPS}
 _BY_LABEL: dict[str, Op] = {form.label: op for op in OPS for form in op.forms}

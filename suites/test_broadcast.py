@@ -23,39 +23,28 @@ from conformance.backends import reference_backend, torch_backend
 from conformance.checks import reference_outcome
 from conformance.inputs import ArrayInput
 from conformance.oracle import assert_conforms, capture
+from strategies.operands import OPERAND_NAMES, inputs_for
 
-OPERAND_NAMES = ("x", "y", "z")
 MAX_ELEMENTS = 1024
 
 
 def _form_cases(select_forms):
     """(op, form) parameters with ids like `operator.add`."""
-    return [pytest.param(op, form, id=form.label) for op in ops.OPS for form in select_forms(op)]
+    return [pytest.param(op, form, id=form.label) for op in ops.ELEMENTWISE for form in select_forms(op)]
 
 
 FUNCTION_CASES = [
-    pytest.param(op, dt.dtype(name), id=f"{op.function_form.label}-{name}") for op in ops.OPS for name in op.dtypes
+    pytest.param(op, dt.dtype(name), id=f"{op.function_form.label}-{name}")
+    for op in ops.ELEMENTWISE
+    for name in op.dtypes
 ]
 OTHER_FORM_CASES = _form_cases(lambda op: [f for f in op.forms[1:] if not f.inplace])
 INPLACE_CASES = _form_cases(lambda op: [f for f in op.forms if f.inplace])
 MULTI_OPERAND_CASES = _form_cases(lambda op: op.forms[:1] if op.arity > 1 else [])
 
 
-def _operand_dtype(op: ops.Op, position: int, dtype: dt.DType) -> dt.DType:
-    """`where` takes a bool condition first; every other operand has the dtype under test."""
-    return dt.dtype("bool") if op.name == "where" and position == 0 else dtype
-
-
 def _draw_inputs(data, op: ops.Op, dtype: dt.DType, shapes, *, layouts=cs.layouts) -> dict[str, ArrayInput]:
-    inputs = {}
-    for position, shape in enumerate(shapes):
-        operand_dtype = _operand_dtype(op, position, dtype)
-        constraints = op.domain(position, operand_dtype)
-        inputs[OPERAND_NAMES[position]] = data.draw(
-            cs.array_inputs(operand_dtype, shape, layouts=layouts(shape), **constraints),
-            label=OPERAND_NAMES[position],
-        )
-    return inputs
+    return data.draw(inputs_for(op, dtype, shapes, layouts))
 
 
 def _draw_shapes(data, arity: int) -> tuple[tuple[int, ...], ...]:
