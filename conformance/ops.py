@@ -95,6 +95,9 @@ class Gradient:
     # vjp(upstream, *arrays, **arguments) -> one gradient per operand (NumPy, float64)
     vjp: Callable[..., tuple[np.ndarray, ...]] | None = None
     second_order: bool = False  # whether the second-derivative check covers this op
+    # the size of the terms the backward formula combines, where it exceeds the gradient's own
+    # (var: x - mean cancels), as scale(upstream, *arrays, **arguments) -> float
+    scale: Callable[..., float] | None = None
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,7 @@ def _split_ties(first_wins: np.ndarray, tie: np.ndarray) -> tuple[np.ndarray, np
     return first, 1.0 - first
 
 
-def _sum_to(gradient: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def sum_to_shape(gradient: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum a gradient over the dims that broadcasting added or stretched, back to `shape`."""
     extra = gradient.ndim - len(shape)
     gradient = gradient.sum(axis=tuple(range(extra))) if extra else gradient
@@ -234,14 +237,17 @@ def _var_vjp(v, x, dim=None, ddof=1):
 
 
 def _std_vjp(v, x, dim=None, ddof=1):
+    """std's gradient; where the std is 0 (not differentiable) torch's backward gives 0, and so does this."""
     std = np.std(x, axis=dim, ddof=ddof, keepdims=True)
     count = x.size if dim is None else x.shape[dim]
     centred = x - x.mean(axis=dim, keepdims=True)
-    return (_reduced_back(v, x, dim) * centred / ((count - ddof) * std),)
+    with np.errstate(all="ignore"):
+        gradient = _reduced_back(v, x, dim) * centred / ((count - ddof) * std)
+    return (np.where(std == 0, 0.0, gradient),)
 
 
 def _matmul_vjp(v, a, b):
-    return (_sum_to(v @ np.swapaxes(b, -1, -2), a.shape), _sum_to(np.swapaxes(a, -1, -2) @ v, b.shape))
+    return (sum_to_shape(v @ np.swapaxes(b, -1, -2), a.shape), sum_to_shape(np.swapaxes(a, -1, -2) @ v, b.shape))
 
 
 def _gather_vjp(v, x, index):
@@ -611,10 +617,17 @@ OPS: tuple[Op, ...] = (
 )
 
 
-def _structural(name, forms, ref, operands, vjp, *, arity=1, dtypes=dt.FLOATS + dt.COMPLEX, family="reduction"):
-    return Op(
-        name, arity, forms, ref, dtypes, family=family, operands=operands, gradient=Gradient(vjp=vjp, domain=within())
-    )
+def _centred_scale(v, x, dim=None, ddof=1) -> float:
+    """var/std's backward forms x - mean: its rounding error is relative to |x|, not to the difference."""
+    count = x.size if dim is None else x.shape[dim]
+    return float(np.max(np.abs(v), initial=0.0) * 2 * np.max(np.abs(x), initial=0.0) / max(count - ddof, 1))
+
+
+def _structural(
+    name, forms, ref, operands, vjp, *, arity=1, dtypes=dt.FLOATS + dt.COMPLEX, family="reduction", scale=None
+):
+    gradient = Gradient(vjp=vjp, domain=within(), scale=scale)
+    return Op(name, arity, forms, ref, dtypes, family=family, operands=operands, gradient=gradient)
 
 
 # Ops that are not elementwise, for the autograd suite (and the reductions and indexing suites to come).
@@ -640,6 +653,7 @@ STRUCTURAL: tuple[Op, ...] = (
         "reduction",
         _var_vjp,
         dtypes=dt.FLOATS,
+        scale=_centred_scale,
     ),
     _structural(
         "std",
@@ -648,6 +662,7 @@ STRUCTURAL: tuple[Op, ...] = (
         "reduction",
         _std_vjp,
         dtypes=dt.FLOATS,
+        scale=_centred_scale,
     ),
     _structural(
         "amax",

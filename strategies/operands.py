@@ -17,6 +17,7 @@ from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops import Op
 from strategies.layouts import layouts as all_layouts
+from strategies.layouts import writable_layouts
 from strategies.shapes import broadcastable_shapes, shapes
 from strategies.values import array_inputs
 
@@ -121,9 +122,25 @@ def operands(
         left_batch = tuple(draw(st.sampled_from([b, 1])) for b in batch)
         shapes_ = ((*left_batch, m, k), (*batch, k, n))
         return draw(inputs_for(op, dtype, shapes_, layouts, for_gradient)), {}
-    minimum_side = 2 if op.name in ("var", "std") else 1  # a variance needs two values
-    shape = draw(shapes(min_dims=1, min_side=minimum_side, max_dims=4, max_side=6, max_elements=256), label="shape")
-    (inputs,) = [draw(inputs_for(op, dtype, (shape,), layouts, for_gradient))]
+    spread = op.name in ("var", "std")  # a variance needs two distinct values: std is not differentiable at 0
+    shape = draw(
+        shapes(min_dims=1, min_side=2 if spread else 1, max_dims=4, max_side=6, max_elements=256), label="shape"
+    )
+    if spread:
+        inputs = {
+            "x": draw(
+                array_inputs(
+                    dtype,
+                    shape,
+                    layouts=writable_layouts(shape),
+                    unique=True,
+                    **_constraints(op, 0, dtype, for_gradient),
+                ),
+                label="x",
+            )
+        }
+    else:
+        inputs = draw(inputs_for(op, dtype, (shape,), layouts, for_gradient))
     if kind == "reduction":
         return inputs, {"dim": draw(st.none() | st.integers(0, len(shape) - 1), label="dim")}
     if kind == "gather":

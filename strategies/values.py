@@ -70,10 +70,26 @@ def _integer_elements(dtype: dt.DType, min_value, max_value, nonzero: bool) -> s
     return strategy.filter(bool) if nonzero else strategy
 
 
+def _representable(bound: float | None, part_dtype: np.dtype, *, up: bool) -> float | None:
+    """A bound moved inward to the nearest value the dtype holds (Hypothesis insists on exact bounds)."""
+    if bound is None:
+        return None
+    held = np.asarray(bound).astype(part_dtype)
+    if up and held < bound:
+        held = np.nextafter(held, part_dtype.type(np.inf))
+    if not up and held > bound:
+        held = np.nextafter(held, part_dtype.type(-np.inf))
+    return float(held)
+
+
 def _float_part(
     dtype: dt.DType, *, allow_nan, allow_infinity, allow_subnormal, min_value, max_value, nonzero, well_conditioned
 ) -> st.SearchStrategy[float]:
     part_dtype = _part_dtype(dtype)
+    min_value, max_value = (
+        _representable(min_value, part_dtype, up=True),
+        _representable(max_value, part_dtype, up=False),
+    )
     if well_conditioned:
         smallest, largest = WELL_CONDITIONED_MAGNITUDE
         low = -largest if min_value is None else max(min_value, -largest)
@@ -145,9 +161,10 @@ def elements(
     return _float_part(dtype, nonzero=nonzero, **options)
 
 
-def arrays(dtype: dt.DType, shape, **constraints) -> st.SearchStrategy[np.ndarray]:
-    """NumPy carrier arrays of `dtype` and `shape` (a tuple or a strategy of tuples)."""
-    return hnp.arrays(dtype.numpy, shape, elements=elements(dtype, **constraints))
+def arrays(dtype: dt.DType, shape, *, unique: bool = False, **constraints) -> st.SearchStrategy[np.ndarray]:
+    """NumPy carrier arrays of `dtype` and `shape` (a tuple or a strategy of tuples); `unique`
+    draws distinct elements (no ties, no constant slices)."""
+    return hnp.arrays(dtype.numpy, shape, elements=elements(dtype, **constraints), unique=unique)
 
 
 @st.composite
@@ -157,6 +174,7 @@ def array_inputs(
     shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]],
     *,
     layouts: st.SearchStrategy[Layout] | None = None,
+    unique: bool = False,
     **constraints,
 ) -> ArrayInput:
     """An `ArrayInput`: values of `dtype` and `shape` in a drawn memory layout.
@@ -168,5 +186,5 @@ def array_inputs(
     dtype = draw(dtype) if isinstance(dtype, st.SearchStrategy) else dtype
     shape = draw(shape) if isinstance(shape, st.SearchStrategy) else tuple(shape)
     layout = draw(layouts if layouts is not None else layout_strategy(shape))
-    values = draw(arrays(dtype, shape, **constraints))
+    values = draw(arrays(dtype, shape, unique=unique, **constraints))
     return ArrayInput(layout.logical_values(values), dtype, layout)
