@@ -475,7 +475,7 @@ OPS: tuple[Op, ...] = (
         "reciprocal",
         NUMERIC,
         family="transcendental",
-        gradient=_d(lambda x: -1 / x**2, within()),
+        gradient=_d(lambda x: -1 / x**2, within(nonzero=True)),
         integers_to_float=True,
         torch_lacks=("complex32",),
     ),
