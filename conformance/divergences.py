@@ -45,16 +45,6 @@ class Check:
         normal = normalize(self.reference.value)
         return normal.dtype if normal.kind == "array" else None
 
-    def dtype_names(self) -> set[str]:
-        """Every dtype named by an input: array inputs' dtypes and dtype arguments."""
-        names = set()
-        for value in self.inputs.values():
-            if isinstance(value, ArrayInput):
-                names.add(value.dtype.name)
-            elif isinstance(value, dt.DType):
-                names.add(value.name)
-        return names
-
 
 class Behaviour:
     """How torch behaves where it diverges: turns the reference into torch's documented result."""
@@ -234,13 +224,6 @@ def from_python(check: Check) -> bool:
         if not scalar_kinds(value) <= _PYTHON_KINDS:
             return False
     return True
-
-
-def any_value(check: Check, predicate: Callable[[np.ndarray], np.ndarray]) -> bool:
-    """Whether any element of any array input satisfies `predicate`."""
-    return any(
-        bool(np.any(predicate(value.values))) for value in check.inputs.values() if isinstance(value, ArrayInput)
-    )
 
 
 def scalar_kinds(data: object) -> set[str]:

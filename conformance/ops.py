@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -119,8 +119,6 @@ class Op:
     integers_to_float: bool = False
     gradient: Gradient | None = None
     family: str = "elementwise"  # "arithmetic", "comparison", "bitwise", "logical", "unary", ...
-    notes: str = ""
-    reference_kwargs: dict = field(default_factory=dict)
     ref_takes_dtype: bool = False
     # how operands are drawn (strategies.operands): "broadcast" for elementwise ops, or
     # "reduction", "matmul", "gather", "mask", "reshape", "transpose"
@@ -140,7 +138,7 @@ class Op:
             if self.ref_takes_dtype:
                 return self.ref(xp, *arrays, dtype=dtype, **arguments)
             return self.ref(xp, *arrays, **arguments)
-        return getattr(xp, self.ref)(*arrays, **self.reference_kwargs, **arguments)
+        return getattr(xp, self.ref)(*arrays, **arguments)
 
     @property
     def function_form(self) -> Form:

@@ -1,0 +1,48 @@
+"""Known divergences of NumPy and DLPack interop (suites/test_interop.py)."""
+
+from __future__ import annotations
+
+import math
+
+from conformance.divergences import (
+    Crashes,
+    KnownDivergence,
+    Raises,
+    Returns,
+    layout_of,
+)
+
+ENTRIES: list[KnownDivergence] = [
+    KnownDivergence(
+        id="array-protocol-without-copy-keyword",
+        ops=("np.array(copy=False)",),
+        summary="np.array(tensor, copy=False) raises, though the tensor's memory could be shared",
+        example="np.array(torch.ones(2), copy=False)  # ValueError: Unable to avoid copy (and a DeprecationWarning)",
+        reason="torch's Tensor.__array__ takes no `copy` keyword (NumPy 2's protocol), so NumPy cannot ask it not to copy",
+        torch_gives=Raises(ValueError, "Unable to avoid copy"),
+        link="https://numpy.org/devdocs/numpy_2_0_migration_guide.html#adapting-to-changes-in-the-copy-keyword",
+    ),
+    KnownDivergence(
+        id="from-dlpack-ignores-read-only",
+        ops=("torch.from_dlpack read-only",),
+        summary="torch.from_dlpack of a read-only NumPy array gives a writable tensor, silently",
+        example="a = np.arange(4.0); a.setflags(write=False); torch.from_dlpack(a)[0] = 1  # writes; no warning",
+        reason="torch does not carry DLPack's read-only flag into the tensor (torch.from_numpy warns in the same case)",
+        torch_gives=Returns(lambda check, reference: {"writable": True}, "a writable tensor, no warning"),
+        link="https://pytorch.org/docs/stable/dlpack.html",
+    ),
+    KnownDivergence(
+        id="from-dlpack-negative-strides-abort",
+        ops=("torch.from_dlpack",),
+        summary="torch.from_dlpack of a NumPy array with a negative stride aborts the interpreter (SIGABRT)",
+        example="torch.from_dlpack(np.arange(6.0)[::-1])  # terminate called after throwing an instance of 'c10::Error'",
+        reason="the storage size computation throws through a noexcept function, so C++ terminates the process",
+        torch_gives=Crashes("SIGABRT"),
+        when=lambda check: (
+            any(layout_of(v).flipped for v in check.inputs.values() if layout_of(v))
+            and math.prod(check.inputs["array"].shape) > 0
+        ),
+        link="https://github.com/pytorch/pytorch/issues/188023",
+        device_types=("cpu",),
+    ),
+]
