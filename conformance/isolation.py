@@ -22,28 +22,25 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from conformance.oracle import Crashed, Outcome
+from conformance.oracle import Crashed, Outcome, recording_warnings
 
 DEFAULT_TIMEOUT_S = 120.0
 
 
 def _serve(connection) -> None:  # runs in the helper process
-    import warnings
-
     while True:
         try:
             request = connection.recv()
         except EOFError:
             return
         fn, args, kwargs = request
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with recording_warnings() as messages:
             try:
                 value = fn(*args, **kwargs)
                 reply = ("value", value, None)
             except Exception as error:
                 reply = ("error", _picklable(error), traceback.format_exc())
-        reply = (*reply, tuple(str(w.message) for w in caught))
+        reply = (*reply, tuple(messages))
         try:
             connection.send(reply)
         except Exception as error:  # an unpicklable result

@@ -24,8 +24,9 @@ documented divergence that no longer happens fails with `DivergenceFixed`.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,17 +121,42 @@ class Outcome:
         return f"{type(self.error).__name__}: {first}" if first else type(self.error).__name__
 
 
-def capture(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:
-    """Call `fn`, returning its value or the exception it raised, and its warnings."""
+@contextlib.contextmanager
+def recording_warnings() -> Iterator[list[str]]:
+    """Record every warning raised inside the block, as messages.
+
+    torch emits some warnings once per process (TORCH_WARN_ONCE: e.g. "The given
+    NumPy array is not writable"), so whether a call warns would depend on which
+    checks ran before it in the same worker; torch's warn-always switch is on for
+    the block, so each call shows all of its warnings.
+    """
     import warnings
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    messages: list[str] = []
+    was_always = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield messages
+            finally:
+                messages.extend(str(w.message) for w in caught)
+    finally:
+        torch.set_warn_always(was_always)
+
+
+def capture(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:
+    """Call `fn`, returning its value or the exception it raised, and its warnings."""
+    with recording_warnings() as messages:
         try:
             value = fn(*args, **kwargs)
         except Exception as error:
-            return Outcome(error=error, warnings=tuple(str(w.message) for w in caught))
-    return Outcome(value=value, warnings=tuple(str(w.message) for w in caught))
+            outcome = Outcome(error=error)
+        else:
+            outcome = Outcome(value=value)
+    outcome.warnings = tuple(messages)
+    return outcome
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,19 @@ def test_message_names_aspect_call_sides_and_inputs():
     assert lines[1].startswith("  torch:     tensor int8[2]")
     assert lines[2].startswith("  reference: ndarray int16[2]")
     assert lines[3] == "  inputs: x=int16[2] [1, 2]"
+
+
+def test_capture_sees_warnings_torch_emits_once_per_process():
+    """A warning torch gives once per process is still seen by every capture, whatever ran before."""
+    array = np.arange(4.0)
+    array.setflags(write=False)
+    torch.from_numpy(array)  # the first, uncaptured, warning of this process (if it is the first)
+    for _ in range(2):
+        outcome = capture(torch.from_numpy, array)
+        assert any("not writable" in w for w in outcome.warnings), outcome.warnings
+    assert not torch.is_warn_always_enabled()
+
+
+def test_capture_of_a_call_without_warnings():
+    outcome = capture(torch.zeros, 2)
+    assert outcome.warnings == ()
