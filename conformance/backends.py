@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import importlib
+import warnings
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -232,7 +233,10 @@ def tensor_to_numpy(tensor: torch.Tensor) -> np.ndarray:
     dtype = dt.from_torch(tensor.dtype)
     if dtype is None:
         raise TypeError(f"the suite cannot read tensors of {tensor.dtype}")
-    tensor = tensor.detach().resolve_conj().resolve_neg().to("cpu").contiguous()
+    with warnings.catch_warnings():
+        # complex32 results are read deliberately; torch warns that the dtype is experimental
+        warnings.filterwarnings("ignore", message="ComplexHalf support is experimental")
+        tensor = tensor.detach().resolve_conj().resolve_neg().to("cpu").contiguous()
     # how the bytes are read: bfloat16 as its bits, complex32 as pairs of float16
     storage = {"bfloat16": np.dtype(np.uint16), "complex32": np.dtype(np.float16)}.get(dtype.name, dtype.numpy)
     nbytes = tensor.numel() * tensor.element_size()
