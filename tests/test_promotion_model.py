@@ -1,13 +1,21 @@
 """The model of torch's promotion rules reproduces the examples of torch's documentation.
 
 The model (conformance.promotion) is what known divergences state torch does; it is
-checked here against the documented examples, not against torch itself.
+checked here against the documented examples, not against torch itself. The precision
+at which torch reads operands (known divergence float32-scalar-operand) is checked
+against torch's measured results, and wrong precisions are shown to be caught.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import torch
 
+from conformance import dtypes as dt
+from conformance.backends import reference_backend, torch_backend
+from conformance.inputs import ArrayInput
+from conformance.oracle import Divergence, DivergenceFixed, assert_conforms, capture
 from conformance.promotion import PromotionError, promote_types, result_type
 
 # From https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc
@@ -48,3 +56,64 @@ def test_float16_with_complex_is_complex32():
     assert result_type(["float16"], [], [1j]) == "complex32"
     assert result_type(["bfloat16"], [], [1j]) == "complex64"
     assert promote_types("float16", "bfloat16") == "float32"
+
+
+# --- operands read unrounded in float32 (known divergence float32-scalar-operand) -----------
+
+
+def _input(values, dtype: str) -> ArrayInput:
+    return ArrayInput(np.asarray(values, dtype=dt.dtype(dtype).numpy), dt.dtype(dtype))
+
+
+def _conforms(label: str, torch_fn, numpy_fn, **inputs) -> None:
+    """torch's call against NumPy's on the same inputs, through the real registry, on the CPU."""
+    build = lambda backend: [backend.build(v) if isinstance(v, ArrayInput) else v for v in inputs.values()]  # noqa: E731
+    assert_conforms(
+        capture(torch_fn, *build(torch_backend("cpu"))),
+        capture(numpy_fn, *build(reference_backend("cpu"))),
+        op=label,
+        inputs=inputs,
+    )
+
+
+HALF_ZEROS, HALF_HALVES = _input([0.0, 0.0, 0.0], "float16"), _input([0.5, 0.5, 0.5], "float16")
+UNROUNDED_CASES = [  # torch 2.13's CPU results, each confirmed by the model
+    ("torch.mul", torch.mul, np.multiply, {"x": HALF_ZEROS, "y": _input(65534, "uint16")}),  # [0, 0, 0]
+    ("torch.mul", torch.mul, np.multiply, {"x": _input(65534, "uint16"), "y": HALF_ZEROS}),  # first: [nan]*3
+    ("torch.mul", torch.mul, np.multiply, {"x": HALF_HALVES, "y": _input([65534], "int32")}),  # [32768]*3
+    ("Tensor.mul", torch.Tensor.mul, np.multiply, {"x": HALF_HALVES, "y": 65534.0}),
+    ("operator.mul", lambda a, b: a * b, np.multiply, {"y": 65534.0, "x": HALF_HALVES}),  # tensor.__rmul__
+    ("torch.true_divide", torch.true_divide, np.true_divide, {"x": HALF_HALVES, "y": _input(1e-5, "float64")}),
+    ("torch.add", torch.add, np.add, {"x": _input([-2048.0], "float16"), "y": 2048.5}),  # rounded first: [0]
+    ("torch.add", torch.add, np.add, {"x": _input([-256.0], "bfloat16"), "y": _input(256.5, "float32")}),
+]
+
+
+@pytest.mark.parametrize("label, torch_fn, numpy_fn, inputs", UNROUNDED_CASES)
+def test_model_of_operands_read_in_float32_matches_torch(label, torch_fn, numpy_fn, inputs):
+    _conforms(label, torch_fn, numpy_fn, **inputs)
+
+
+def _mul_rounding_every_operand(x, y):
+    """mul as torch computed it before pytorch#98820: the scalar rounded to float16 first."""
+    result = torch.result_type(x, y)
+    return torch.mul(x.to(result), y.to(result) if isinstance(y, torch.Tensor) else torch.tensor(y).to(result))
+
+
+def _add_reading_scalar_in_float32(x, y):
+    return (x.float() + y).to(torch.result_type(x, y))
+
+
+@pytest.mark.parametrize(
+    "label, planted, numpy_fn, inputs",
+    [
+        ("torch.mul", _mul_rounding_every_operand, np.multiply, {"x": HALF_ZEROS, "y": _input(65534, "uint16")}),
+        ("torch.mul", _mul_rounding_every_operand, np.multiply, {"x": HALF_HALVES, "y": 65534.0}),
+        ("torch.add", _add_reading_scalar_in_float32, np.add, {"x": _input([-2048.0], "float16"), "y": 2048.5}),
+    ],
+)
+def test_operand_read_at_the_wrong_precision_is_caught(label, planted, numpy_fn, inputs):
+    """Caught as a divergence, or as a documented divergence that no longer happens (where the
+    planted precision is NumPy's)."""
+    with pytest.raises((Divergence, DivergenceFixed)):
+        _conforms(label, planted, numpy_fn, **inputs)

@@ -73,15 +73,15 @@ def _reciprocal_times_scalar(check: Check, reference: object) -> object:
             reciprocal = np.where(values == 0, complex(math.inf, math.nan), reciprocal)
         reciprocal = _as_carrier(reciprocal, reciprocal_dtype)
         product_dtype = promotion.result_type([reciprocal_dtype], [], [scalar])
-        opmath = _OPMATH.get(product_dtype, product_dtype)  # the scalar stays unrounded in float16's opmath
+        # tensor * scalar: the scalar is read unrounded in float32 where the product is float16 or bfloat16
+        opmath = "float32" if product_dtype in _REDUCED_FLOATS else product_dtype
         product = _as_carrier(_as_carrier(reciprocal, product_dtype), opmath) * _as_carrier(scalar, opmath)
         return as_dtype(product, product_dtype)
 
 
-def _torch_promotion(check: Check, reference: object) -> object:
-    """torch's result under its promotion rules: every operand converted to the dtype torch
-    computes in (`conformance.promotion.result_type`; the default float for floating ops
-    on integers), then the op's NumPy reference in that dtype."""
+def _promoted(check: Check) -> str | Outcome:
+    """The dtype torch computes in (`conformance.promotion.result_type`; the default float for
+    floating ops on integers), or the error torch's promotion raises."""
     op = _catalog_op(check)
     try:
         common = promotion.result_type(*_promotion_groups(check))
@@ -90,25 +90,75 @@ def _torch_promotion(check: Check, reference: object) -> object:
     computed = promotion.default_float() if op.integers_to_float and dt.dtype(common).is_integral else common
     if computed in op.torch_lacks:
         return Outcome(error=ExpectedError((NotImplementedError, RuntimeError), "not implemented for"))
-    # With a Python scalar, reduced-precision arithmetic runs in float32 ("opmath") with the scalar
-    # unrounded; comparisons round the scalar to the dtype
-    arithmetic = op.family != "comparison"
-    opmath = _OPMATH.get(computed, computed) if _promotion_groups(check)[2] and arithmetic else computed
-    operands = [
-        value.values
-        if name == "condition"
-        else _as_carrier(_as_carrier(value, computed) if isinstance(value, ArrayInput) else value, opmath)
-        for name, value in check.inputs.items()
-    ]
+    return computed
+
+
+def _torch_promotion(check: Check, reference: object, unrounded: frozenset[str] = frozenset()) -> object:
+    """torch's result under its promotion rules: every operand converted to the dtype torch
+    computes in, then the op's NumPy reference in that dtype; the operands named in
+    `unrounded` are read in float32 instead (see `_unrounded_operands`)."""
+    computed = _promoted(check)
+    if isinstance(computed, Outcome):
+        return computed
+    operands = []
+    for name, value in check.inputs.items():
+        if name == "condition":
+            operands.append(value.values)
+        elif name in unrounded:
+            operands.append(_as_carrier(value, "float32"))
+        else:
+            rounded = _as_carrier(value, computed)
+            operands.append(_as_carrier(rounded, "float32") if unrounded else rounded)
     try:
         with np.errstate(all="ignore"):
-            result = np.asarray(op.reference(np, *operands))
+            result = np.asarray(_catalog_op(check).reference(np, *operands))
     except Exception as error:  # NumPy has no such loop either (bitwise ops on floats)
         return Outcome(error=error)
     return result if result.dtype == bool else as_dtype(result, computed)
 
 
-_OPMATH = {"float16": "float32", "bfloat16": "float32"}
+# Where the result is float16 or bfloat16, these ops read one operand as a float32 constant:
+# on the CPU, a single-element second operand of mul/div/floor_divide (a Python scalar, a 0-d or
+# one-element tensor; PR pytorch#98820); on CUDA, a Python scalar of add/sub/mul/div (kernels
+# "with scalars" read a CPU scalar in float32). Every other operand is rounded first.
+_UNROUNDED_SECOND_OPERAND_CPU = frozenset({"mul", "true_divide", "floor_divide"})
+_UNROUNDED_PYTHON_SCALAR = frozenset({"add", "sub", "mul", "true_divide"})
+_REDUCED_FLOATS = frozenset({"float16", "bfloat16"})
+
+
+def _is_python_scalar(value: object) -> bool:
+    return isinstance(value, bool | int | float | complex)
+
+
+def _unrounded_operands(check: Check) -> frozenset[str]:
+    """The operands torch reads unrounded, in float32, rather than rounded to the result dtype."""
+    op = _catalog_op(check)
+    if op is None or op.arity != 2 or len(check.inputs) != 2 or _scalar_divided_by_tensor(check):
+        return frozenset()
+    computed = _promoted(check)
+    if not isinstance(computed, str) or computed not in _REDUCED_FLOATS:
+        return frozenset()
+    first, second = check.inputs
+    if check.device_type == "cpu":
+        if op.name not in _UNROUNDED_SECOND_OPERAND_CPU:
+            return frozenset()
+        if check.op == "operator.mul" and _is_python_scalar(check.inputs[first]):
+            first, second = second, first  # `scalar * tensor` is tensor.__rmul__(scalar): tensor * scalar
+        value = check.inputs[second]
+        single = _is_python_scalar(value) or (isinstance(value, ArrayInput) and value.values.size == 1)
+        return frozenset({second}) if single and _changes_when_rounded(value, computed) else frozenset()
+    if op.name not in _UNROUNDED_PYTHON_SCALAR:
+        return frozenset()
+    return frozenset(name for name in (first, second) if _is_python_scalar(check.inputs[name]))
+
+
+def _changes_when_rounded(value: object, dtype: str) -> bool:
+    """Whether reading `value` in float32 can differ from rounding it to `dtype` (not when it is `dtype`)."""
+    return not (isinstance(value, ArrayInput) and value.dtype.name == dtype)
+
+
+def _torch_promotion_unrounded(check: Check, reference: object) -> object:
+    return _torch_promotion(check, reference, _unrounded_operands(check))
 
 
 def _torch_promote_types(check: Check, reference: object) -> object:
@@ -138,6 +188,26 @@ ENTRIES: list[KnownDivergence] = [
             _catalog_op(check) is not None and _promotion_involved(check) and not _scalar_divided_by_tensor(check)
         ),
         link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
+    ),
+    KnownDivergence(
+        id="float32-scalar-operand",
+        ops=ops.labels(lambda op: op.name in _UNROUNDED_SECOND_OPERAND_CPU | _UNROUNDED_PYTHON_SCALAR, inplace=False),
+        summary=(
+            "with a float16/bfloat16 result, mul/div/floor_divide on the CPU read a single-element second operand "
+            "unrounded in float32 (on CUDA: a Python scalar of add/sub/mul/div); other operands are rounded first"
+        ),
+        example=(
+            "torch.zeros(3, dtype=torch.float16) * torch.tensor(65534)  # [0., 0., 0.] (65534 is inf in float16); "
+            "torch.tensor(65534) * torch.zeros(3, dtype=torch.float16)  # [nan, nan, nan]"
+        ),
+        reason=(
+            "the CPU kernels of mul and div take a scalar second operand in their float32 compute type to avoid "
+            "overflow (pytorch#98691, fixed for that position only); NumPy 2 computes a float16 result from "
+            "float16-rounded operands, or promotes where a 0-d array is wider"
+        ),
+        torch_gives=Returns(_torch_promotion_unrounded, "the op with that operand read in float32"),
+        when=lambda check: bool(_unrounded_operands(check)),
+        link="https://github.com/pytorch/pytorch/pull/98820",
     ),
     KnownDivergence(
         id="torch-promote-types",
