@@ -35,6 +35,22 @@ def closed_form_vjp(op: Op, upstream: np.ndarray, arrays: list[np.ndarray], argu
         return tuple(sum_to_shape(upstream * partial, a.shape) for partial, a in zip(partials, arrays, strict=True))
 
 
+def largest_term(op: Op, upstream: np.ndarray, arrays: list[np.ndarray], position: int) -> float:
+    """The largest |v * d op / d operand| over the broadcast elements, before the sum back to the
+    operand's shape; 0 where the op has no elementwise closed form.
+
+    A broadcast operand's gradient sums these terms, so its rounding error scales with
+    them, not with the sum, which cancellation can make arbitrarily small."""
+    gradient = op.gradient
+    if gradient is None or gradient.derivatives is None or gradient.vjp is not None:
+        return 0.0
+    broadcast = np.broadcast_arrays(*[_float64(a) for a in arrays])
+    with np.errstate(all="ignore"):
+        terms = np.abs(_float64(upstream) * gradient.derivatives(*broadcast)[position])
+    finite = terms[np.isfinite(terms)]
+    return float(finite.max()) if finite.size else 0.0
+
+
 def finite_difference_vjp(
     function: Callable[..., np.ndarray],
     upstream: np.ndarray,

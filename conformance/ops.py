@@ -187,6 +187,19 @@ def _nan_to_num(xp, x, dtype: dt.DType | None = None):
     return xp.nan_to_num(x, posinf=largest, neginf=-largest)
 
 
+def _power(xp, x, y):
+    """x ** y by C99's pow: NumPy's loop takes a fast path for a broadcast (stride-0) exponent,
+    computing x ** 0.5 as sqrt(x), which gives nan for -inf and -0.0 for -0.0 where pow gives
+    inf and +0.0 (numpy#21213); the operands are materialised so that the loop sees no stride 0.
+    A Python scalar stays weak (NEP 50): it is converted to the dtype NumPy would compute in."""
+    dtype = xp.result_type(x, y)
+    x, y = (xp.asarray(v, dtype=dtype) if isinstance(v, bool | int | float | complex) else v for v in (x, y))
+    x, y = xp.broadcast_arrays(x, y)
+    shape = x.shape
+    flat = [xp.ascontiguousarray(v).reshape(-1) for v in (x, y)]
+    return xp.power(*flat).reshape(shape)
+
+
 def _clip(xp, x, low, high):
     return xp.clip(x, low, high)
 
@@ -333,7 +346,7 @@ OPS: tuple[Op, ...] = (
     _binary("fmod", "fmod", REAL, torch_lacks=("bool", *LIMITED)),
     _binary(
         "pow",
-        "power",
+        _power,
         NUMERIC,
         operators=("pow", "ipow"),
         gradient=Gradient(lambda x, y: (y * x ** (y - 1), x**y * np.log(x)), within(0.1, 4), second_order=True),

@@ -77,14 +77,14 @@ def test_gradient(op, dtype, method, device, data):
         actual = list(
             torch.autograd.grad(output, list(leaves.values()), grad_outputs=upstream_tensor, allow_unused=True)
         )
-    for name, got, want in zip(leaves, actual, expected, strict=True):
+    for position, (name, got, want) in enumerate(zip(leaves, actual, expected, strict=True)):
         assert_conforms(
             capture(lambda got=got: got),
             want,
             op=f"d {form.label} / d {name}",
             inputs={**inputs, **arguments, "upstream": upstream},
             device=device,
-            tolerance=gradient_tolerance(op, want, dtype, upstream, inputs, arguments),
+            tolerance=gradient_tolerance(op, want, dtype, upstream, inputs, arguments, position),
             signed_zeros=False,  # the sign of a zero gradient follows the backward formula, not the maths
         )
 
@@ -97,9 +97,10 @@ def test_gradient(op, dtype, method, device, data):
 REDUCED_PRECISION_SCALE = 4.0
 
 
-def gradient_tolerance(op, expected, dtype: dt.DType, upstream, inputs, arguments) -> Tolerance:
-    """The dtype's tolerance, with the relative part also taken of the largest gradient element
-    (or of the op's own scale of the terms its backward combines, where the catalog gives one).
+def gradient_tolerance(op, expected, dtype: dt.DType, upstream, inputs, arguments, position: int = 0) -> Tolerance:
+    """The dtype's tolerance, with the relative part also taken of the largest term the
+    gradient of the operand at `position` sums (or of the op's own scale of the terms its
+    backward combines, where the catalog gives one).
 
     A backward pass sums products (over broadcast dims, a matmul's inner dim, a
     reduction), so an element's rounding error scales with the magnitude of the terms
@@ -108,11 +109,13 @@ def gradient_tolerance(op, expected, dtype: dt.DType, upstream, inputs, argument
     values = np.asarray(expected.values if hasattr(expected, "values") else expected, dtype=np.float64)
     finite = values[np.isfinite(values)]
     largest = float(np.abs(finite).max()) if finite.size else 0.0
+    arrays = [np.asarray(inp.values, dtype=np.float64) for inp in inputs.values()]
+    upstream_values = np.asarray(upstream.values, np.float64)
+    largest = max(largest, gradients.largest_term(op, upstream_values, arrays, position))
     if dtype.name in ("float16", "bfloat16"):  # the backward re-uses forward results rounded to the dtype
-        largest = max(largest, float(np.max(np.abs(np.asarray(upstream.values, np.float64)), initial=0.0)))
+        largest = max(largest, float(np.max(np.abs(upstream_values), initial=0.0)))
     if op.gradient.scale is not None:
-        arrays = [np.asarray(inp.values, dtype=np.float64) for inp in inputs.values()]
-        largest = max(largest, op.gradient.scale(np.asarray(upstream.values, np.float64), *arrays, **arguments))
+        largest = max(largest, op.gradient.scale(upstream_values, *arrays, **arguments))
     return Tolerance(base.rtol, base.atol + base.rtol * largest)
 
 

@@ -7,7 +7,9 @@ import pytest
 import torch
 
 from conformance import divergences, records
+from conformance import dtypes as dt
 from conformance.divergences import GivesDtype, KnownDivergence, Raises, Registry, Returns
+from conformance.inputs import ArrayInput
 from conformance.oracle import Divergence, DivergenceFixed, Tolerance, assert_conforms, capture
 
 
@@ -98,3 +100,30 @@ def test_every_real_entry_is_documented():
         assert known.summary and known.reason and known.example, known.id
         assert known.link.startswith("https://"), known.id
         assert known.ops, known.id
+
+
+def _div_divisor_gradient(x: float, y: float, v: float) -> tuple[torch.Tensor, dict]:
+    """torch's float16 gradient of x / y with respect to y, and the inputs as the autograd suite names them."""
+    half = dt.dtype("float16")
+    inputs = {
+        name: ArrayInput(np.array(value, dtype=np.float16), half) for name, value in zip("xy", (x, y), strict=True)
+    }
+    inputs["upstream"] = ArrayInput(np.array(v, dtype=np.float16), half)
+    leaf = torch.tensor(y, dtype=torch.float16, requires_grad=True)
+    (torch.tensor(x, dtype=torch.float16) / leaf).backward(torch.tensor(v, dtype=torch.float16))
+    return leaf.grad, inputs
+
+
+@pytest.mark.parametrize("v", [0.0, 0.001, 0.5])
+def test_div_divisor_gradient_overflow_is_torch_behaviour(v):
+    """The model (-v * ((x / y) / y) in float16) gives torch's result where x / y**2 overflows."""
+    gradient, inputs = _div_divisor_gradient(16.0, 0.01563, v)
+    reference = np.float16(-v * 16.0 / float(np.float16(0.01563)) ** 2)
+    assert_conforms(capture(lambda: gradient), reference, op="d torch.true_divide / d y", inputs=inputs)
+
+
+def test_div_divisor_gradient_other_than_documented_is_caught():
+    _, inputs = _div_divisor_gradient(16.0, 0.01563, 0.001)
+    wrong = torch.tensor(0.0, dtype=torch.float16)  # neither the maths (-65.5) nor torch's formula (-inf)
+    with pytest.raises(Divergence):
+        assert_conforms(capture(lambda: wrong), np.float16(-65.5), op="d torch.true_divide / d y", inputs=inputs)

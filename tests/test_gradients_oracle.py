@@ -67,3 +67,21 @@ def test_repeated_indices_add_up():
     index = ops.op("index")
     (g,) = gradients.vjp(index, np.array([1.0, 2.0, 4.0]), [np.zeros(3)], {"index": np.array([0, 0, 2])})
     np.testing.assert_array_equal(g, [3.0, 0.0, 4.0])
+
+
+def test_largest_term_is_taken_before_the_broadcast_sum():
+    """The terms a broadcast operand's gradient sums can cancel: the scale of their rounding
+    error is the largest term, which the summed gradient alone does not show."""
+    pow_op = ops.op("pow")
+    x, y, upstream = np.array([3.0, 2.9375]), np.array(3.0), np.array([1.0, -1.0])
+    summed = gradients.closed_form_vjp(pow_op, upstream, [x, y], {})[1]
+    terms = upstream * x**y * np.log(x)
+    assert gradients.largest_term(pow_op, upstream, [x, y], 1) == pytest.approx(np.abs(terms).max())
+    assert gradients.largest_term(pow_op, upstream, [x, y], 1) > 5 * abs(float(summed))
+    # an operand that is not broadcast sums nothing: its largest term is its largest gradient element
+    own = gradients.closed_form_vjp(pow_op, upstream, [x, y], {})[0]
+    assert gradients.largest_term(pow_op, upstream, [x, y], 0) == pytest.approx(np.abs(own).max())
+
+
+def test_largest_term_without_an_elementwise_closed_form_is_zero():
+    assert gradients.largest_term(ops.op("sum"), np.ones(()), [np.ones(3)], 0) == 0.0

@@ -12,6 +12,6 @@ check (their documented results compose in this order).
 
 from __future__ import annotations
 
-from conformance.known_divergences import creation, elementwise, interop, promotion
+from conformance.known_divergences import autograd, creation, elementwise, interop, promotion
 
-ENTRIES = [*creation.ENTRIES, *elementwise.ENTRIES, *promotion.ENTRIES, *interop.ENTRIES]
+ENTRIES = [*creation.ENTRIES, *elementwise.ENTRIES, *promotion.ENTRIES, *interop.ENTRIES, *autograd.ENTRIES]
