@@ -1,0 +1,32 @@
+"""References of the op catalog where NumPy itself strays from the maths it documents."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conformance import ops
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pow_reference_is_c99_pow_with_a_broadcast_exponent(dtype):
+    """NumPy computes x ** 0.5 as sqrt(x) where the exponent is broadcast (stride 0); C99's
+    pow(-inf, 0.5) is inf and pow(-0.0, 0.5) is +0.0, which the reference must give."""
+    base, exponent = np.array([-np.inf, -0.0, 4.0], dtype=dtype), np.array(0.5, dtype=dtype)
+    result = ops.op("pow").reference(np, base, exponent)
+    assert result.dtype == dtype and result.shape == (3,)
+    assert result[0] == np.inf and result[1] == 0.0 and not np.signbit(result[1]) and result[2] == 2.0
+
+
+def test_pow_reference_keeps_python_scalars_weak():
+    """A Python scalar exponent or base takes the array's dtype (NEP 50), as np.power does."""
+    half = np.array([2.0, 3.0], dtype=np.float16)
+    assert ops.op("pow").reference(np, half, 2).dtype == np.float16
+    assert ops.op("pow").reference(np, 2.0, half).dtype == np.float16
+    with pytest.raises(OverflowError):
+        ops.op("pow").reference(np, np.array([2], dtype=np.int8), 300)
+
+
+def test_pow_reference_broadcasts_like_numpy():
+    base, exponent = np.arange(1.0, 3.0).reshape(1, 2), np.array([[1.0], [2.0], [3.0]])
+    np.testing.assert_array_equal(ops.op("pow").reference(np, base, exponent), np.power(base, exponent))
