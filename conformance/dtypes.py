@@ -98,6 +98,8 @@ SIGNED_INTS = ("int8", "int16", "int32", "int64")
 UNSIGNED_INTS = tuple(n for n in ("uint8", "uint16", "uint32", "uint64") if n in BY_NAME)
 INTS = ("uint8", *SIGNED_INTS)  # the integer types torch's kernels fully support
 FLOATS = ("float16", "bfloat16", "float32", "float64")
+# reduced-precision floats: torch computes in float32 ("opmath") and rounds back
+REDUCED_FLOATS = ("float16", "bfloat16")
 COMPLEX = ("complex64", "complex128")
 REAL = (*INTS, *FLOATS)
 NUMERIC = (*REAL, *COMPLEX)

@@ -105,14 +105,14 @@ def gradient_tolerance(op, expected, dtype: dt.DType, upstream, inputs, argument
     A backward pass sums products (over broadcast dims, a matmul's inner dim, a
     reduction), so an element's rounding error scales with the magnitude of the terms
     summed, not with its own value, which cancellation can make arbitrarily small."""
-    base = tolerance_for(dtype.name, REDUCED_PRECISION_SCALE if dtype.name in ("float16", "bfloat16") else 1.0)
+    base = tolerance_for(dtype.name, REDUCED_PRECISION_SCALE if dtype.name in dt.REDUCED_FLOATS else 1.0)
     values = np.asarray(expected.values if hasattr(expected, "values") else expected, dtype=np.float64)
     finite = values[np.isfinite(values)]
     largest = float(np.abs(finite).max()) if finite.size else 0.0
     arrays = [np.asarray(inp.values, dtype=np.float64) for inp in inputs.values()]
     upstream_values = np.asarray(upstream.values, np.float64)
     largest = max(largest, gradients.largest_term(op, upstream_values, arrays, position))
-    if dtype.name in ("float16", "bfloat16"):  # the backward re-uses forward results rounded to the dtype
+    if dtype.name in dt.REDUCED_FLOATS:  # the backward re-uses forward results rounded to the dtype
         largest = max(largest, float(np.max(np.abs(upstream_values), initial=0.0)))
     if op.gradient.scale is not None:
         largest = max(largest, op.gradient.scale(upstream_values, *arrays, **arguments))

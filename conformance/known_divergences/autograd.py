@@ -10,8 +10,6 @@ from conformance import ops
 from conformance.divergences import Check, KnownDivergence, Returns
 from conformance.oracle import as_dtype
 
-_REDUCED_FLOATS = ("float16", "bfloat16")
-
 
 def _gradient_of(op_name: str, operand: str) -> tuple[str, ...]:
     """The labels the autograd suite gives the gradient of `op_name`'s forms with respect to `operand`."""
@@ -44,7 +42,7 @@ def _div_divisor_gradient_in_dtype(check: Check, reference: object) -> object:
 
 def _div_intermediate_overflows(check: Check) -> bool:
     x, y = check.inputs.get("x"), check.inputs.get("y")
-    if x is None or y is None or "upstream" not in check.inputs or y.dtype.name not in _REDUCED_FLOATS:
+    if x is None or y is None or "upstream" not in check.inputs or y.dtype.name not in dt.REDUCED_FLOATS:
         return False
     return bool(np.isinf(_div_quotient_over_divisor(check)).any())
 

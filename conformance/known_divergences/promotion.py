@@ -74,7 +74,7 @@ def _reciprocal_times_scalar(check: Check, reference: object) -> object:
         reciprocal = _as_carrier(reciprocal, reciprocal_dtype)
         product_dtype = promotion.result_type([reciprocal_dtype], [], [scalar])
         # tensor * scalar: the scalar is read unrounded in float32 where the product is float16 or bfloat16
-        opmath = "float32" if product_dtype in _REDUCED_FLOATS else product_dtype
+        opmath = "float32" if product_dtype in dt.REDUCED_FLOATS else product_dtype
         product = _as_carrier(_as_carrier(reciprocal, product_dtype), opmath) * _as_carrier(scalar, opmath)
         return as_dtype(product, product_dtype)
 
@@ -123,7 +123,6 @@ def _torch_promotion(check: Check, reference: object, unrounded: frozenset[str] 
 # "with scalars" read a CPU scalar in float32). Every other operand is rounded first.
 _UNROUNDED_SECOND_OPERAND_CPU = frozenset({"mul", "true_divide", "floor_divide"})
 _UNROUNDED_PYTHON_SCALAR = frozenset({"add", "sub", "mul", "true_divide"})
-_REDUCED_FLOATS = frozenset({"float16", "bfloat16"})
 
 
 def _is_python_scalar(value: object) -> bool:
@@ -136,7 +135,7 @@ def _unrounded_operands(check: Check) -> frozenset[str]:
     if op is None or op.arity != 2 or len(check.inputs) != 2 or _scalar_divided_by_tensor(check):
         return frozenset()
     computed = _promoted(check)
-    if not isinstance(computed, str) or computed not in _REDUCED_FLOATS:
+    if not isinstance(computed, str) or computed not in dt.REDUCED_FLOATS:
         return frozenset()
     first, second = check.inputs
     if check.device_type == "cpu":
