@@ -127,3 +127,43 @@ def test_div_divisor_gradient_other_than_documented_is_caught():
     wrong = torch.tensor(0.0, dtype=torch.float16)  # neither the maths (-65.5) nor torch's formula (-inf)
     with pytest.raises(Divergence):
         assert_conforms(capture(lambda: wrong), np.float16(-65.5), op="d torch.true_divide / d y", inputs=inputs)
+
+
+def _complex_pow_case() -> tuple[dict, np.ndarray]:
+    complex64 = dt.dtype("complex64")
+    inputs = {
+        "x": ArrayInput(np.array(1.0262504e7j, dtype=np.complex64), complex64),
+        "y": ArrayInput(np.array(2 + 0j, dtype=np.complex64), complex64),
+    }
+    return inputs, np.power(inputs["x"].values, inputs["y"].values)
+
+
+def test_complex_pow_through_exp_log_is_within_its_bound():
+    """torch's exp(y log x) is 1.4e-6 off here (complex64's rtol is 1.3e-6); the entry's bound admits it."""
+    inputs, reference = _complex_pow_case()
+    actual = torch.pow(torch.tensor(inputs["x"].values), torch.tensor(inputs["y"].values))
+    assert_conforms(capture(lambda: actual), reference, op="torch.pow", inputs=inputs)
+
+
+def test_complex_pow_beyond_its_bound_is_caught():
+    inputs, reference = _complex_pow_case()
+    planted = torch.tensor(reference * np.complex64(1 + 2e-5))  # 2e-5 off: beyond 2 u |y log x| = 3.9e-6
+    with pytest.raises(Divergence):
+        assert_conforms(capture(lambda: planted), reference, op="torch.pow", inputs=inputs)
+
+
+def test_complex_pow_overflow_is_skipped_and_the_rest_compared():
+    """(65536j) ** 8 overflows complex64 (torch: inf+1.2e32j, NumPy: inf+nanj); the element beside it is still checked."""
+    complex64 = dt.dtype("complex64")
+    inputs = {
+        "x": ArrayInput(np.array([65536j, 2 + 1j], dtype=np.complex64), complex64),
+        "y": ArrayInput(np.array(8 + 0j, dtype=np.complex64), complex64),
+    }
+    with np.errstate(all="ignore"):
+        reference = np.power(inputs["x"].values, inputs["y"].values)
+    actual = torch.pow(torch.tensor(inputs["x"].values), torch.tensor(inputs["y"].values))
+    assert_conforms(capture(lambda: actual), reference, op="torch.pow", inputs=inputs)
+    planted = actual.clone()
+    planted[1] *= 1.001
+    with pytest.raises(Divergence):
+        assert_conforms(capture(lambda: planted), reference, op="torch.pow", inputs=inputs)

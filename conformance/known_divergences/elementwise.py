@@ -18,7 +18,7 @@ from conformance.divergences import (
     Returns,
 )
 from conformance.inputs import ArrayInput
-from conformance.oracle import Expected
+from conformance.oracle import Expected, Tolerance, tolerance_for
 
 # ---------------------------------------------------------------------------
 # Elementwise ops of the catalog
@@ -182,6 +182,45 @@ def _any_complex(check: Check) -> bool:
     return any(inp.dtype.is_complex for inp in _operands(check)) or any(
         isinstance(v, complex) for v in check.inputs.values()
     )
+
+
+def _complex_pow_log(check: Check) -> np.ndarray:
+    """y * log x of a complex pow, in complex128, broadcast to the result: the argument torch passes to exp."""
+    x, y = (v.values if isinstance(v, ArrayInput) else np.asarray(v) for v in check.inputs.values())
+    with np.errstate(all="ignore"):
+        exponent = np.asarray(y, np.complex128) * np.log(np.asarray(x, np.complex128))
+    return np.broadcast_to(exponent, _result_shape(check) or ())
+
+
+def _complex_pow_exponent(check: Check) -> float:
+    """The largest finite |y * log x|."""
+    size = np.abs(_complex_pow_log(check))
+    finite = size[np.isfinite(size)]
+    return float(finite.max()) if finite.size else 0.0
+
+
+def _complex_pow_dtype(check: Check) -> tuple[str, float]:
+    """The result's complex dtype and the unit roundoff of its parts."""
+    dtype = check.reference_dtype if check.reference_dtype in ("complex64", "complex128") else "complex64"
+    return dtype, float(np.finfo(np.dtype(dtype)).eps) / 2
+
+
+def _complex_pow_tolerance(check: Check) -> Tolerance:
+    """exp(y * log x) turns the rounding of y * log x (a unit roundoff u of |y * log x|, twice: the
+    log and the product) into a relative error of the result: rtol grows by 2 u |y log x|."""
+    dtype, roundoff = _complex_pow_dtype(check)
+    base = tolerance_for(dtype)
+    return Tolerance(base.rtol + 2 * roundoff * _complex_pow_exponent(check), base.atol)
+
+
+def _complex_pow_overflows(check: Check) -> np.ndarray:
+    """Result positions whose magnitude exp(Re(y log x)) reaches the dtype's largest value (within
+    the tolerance's relative error): there the parts are exp's in torch and products with inf*0 = nan
+    in NumPy, and neither is the rounded exact result."""
+    dtype, _ = _complex_pow_dtype(check)
+    largest = math.log(float(np.finfo(np.dtype(dtype)).max))
+    with np.errstate(invalid="ignore"):
+        return np.real(_complex_pow_log(check)) >= largest - 2 * _complex_pow_tolerance(check).rtol
 
 
 def _complex_reciprocal_of_zero(check: Check, reference: object) -> object:
@@ -348,6 +387,27 @@ ENTRIES: list[KnownDivergence] = [
         when=lambda check: _any_complex(check) and _nonempty_result(check) and bool(_complex_zero_base(check).any()),
         skip=_complex_zero_base,
         link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html#extremal-values",
+    ),
+    KnownDivergence(
+        id="complex-pow-through-exp-log",
+        ops=ops.labels(lambda op: op.name == "pow"),
+        summary=(
+            "complex pow is computed as exp(y * log x): its relative error grows with |y * log x| "
+            "(NumPy multiplies out small integer powers), and the parts of an overflowing result differ"
+        ),
+        example=(
+            "torch.pow(torch.tensor(1.0262504e7j), torch.tensor(2+0j))  # -1.0531884e14-9.2e6j; "
+            "np.power(np.complex64(1.0262504e7j), np.complex64(2))  # -1.0531899e14+0j (relative error 1.4e-6)"
+        ),
+        reason=(
+            "torch evaluates complex powers through exp and log, so the rounding of y * log x (a unit roundoff "
+            "of its size) becomes a relative error of the result; complex64's default rtol is 1.3e-6. Where the "
+            "result overflows (torch.pow(65536j, 8+0j): inf+1.2e32j, NumPy inf+nanj) the elements are not compared"
+        ),
+        tolerance=_complex_pow_tolerance,
+        skip=_complex_pow_overflows,
+        when=lambda check: _any_complex(check) and _nonempty_result(check) and _complex_pow_exponent(check) > 1,
+        link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html",
     ),
     KnownDivergence(
         id="complex-reciprocal-of-zero",
