@@ -27,7 +27,7 @@ def _div_quotient_over_divisor(check: Check) -> np.ndarray:
     """(x / y) / y, each division rounded to the dtype, broadcast to the result's shape."""
     x, y = check.inputs["x"], check.inputs["y"]
     with np.errstate(all="ignore"):
-        quotient = _rounded(x.dtype, np.float64(1) * x.values / y.values)
+        quotient = _rounded(x.dtype, x.values.astype(np.float64) / y.values)
         return _rounded(x.dtype, quotient / y.values)
 
 

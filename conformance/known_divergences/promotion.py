@@ -142,7 +142,7 @@ def _unrounded_operands(check: Check) -> frozenset[str]:
         if op.name not in _UNROUNDED_SECOND_OPERAND_CPU:
             return frozenset()
         if check.op == "operator.mul" and _is_python_scalar(check.inputs[first]):
-            first, second = second, first  # `scalar * tensor` is tensor.__rmul__(scalar): tensor * scalar
+            second = first  # `scalar * tensor` is tensor.__rmul__(scalar): the scalar is the kernel's second operand
         value = check.inputs[second]
         single = _is_python_scalar(value) or (isinstance(value, ArrayInput) and value.values.size == 1)
         return frozenset({second}) if single and _changes_when_rounded(value, computed) else frozenset()
