@@ -7,7 +7,7 @@ import sys
 
 
 def render_divergences() -> str:
-    from conformance.divergences import REGISTRY
+    from conformance.known_divergences import REGISTRY
 
     return "\n".join(
         f"- `{entry.id}` ({', '.join(entry.ops)}): {entry.summary}. Example: `{entry.example}`. [Source]({entry.link})"

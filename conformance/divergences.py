@@ -7,43 +7,24 @@ diverges: a matching entry turns the divergence into a confirmed known one only
 if torch behaves exactly as documented, and a matching entry whose divergence no
 longer happens fails the check (strict-xfail semantics).
 
-The entries themselves live in `conformance.known_divergences`, as data.
+The entries themselves live in `conformance.known_divergences`, as data, with the
+conditions they share in `conformance.conditions`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from conformance import dtypes as dt
-from conformance.inputs import ArrayInput
-from conformance.oracle import Crashed, ExpectedError, Options, Outcome, Tolerance, as_dtype, normalize, type_names
-
-
-@dataclass(frozen=True)
-class Check:
-    """One comparison the oracle is asked to make: the op, its inputs, the device, the reference's outcome."""
-
-    op: str
-    inputs: dict[str, Any] = field(default_factory=dict)
-    device: str = "cpu"
-    reference: Outcome | None = None
-
-    @property
-    def device_type(self) -> str:
-        return self.device.split(":")[0]
-
-    @property
-    def reference_dtype(self) -> str | None:
-        """The dtype of the reference's result, where it returned an array."""
-        if self.reference is None or self.reference.raised:
-            return None
-        normal = normalize(self.reference.value)
-        return normal.dtype if normal.kind == "array" else None
+from conformance.check import Check
+from conformance.compare import Options
+from conformance.normal import as_dtype, normalize
+from conformance.outcomes import Crashed, ExpectedError, Outcome, type_names
+from conformance.tolerances import Tolerance
 
 
 class Behaviour:
@@ -154,7 +135,7 @@ class KnownDivergence:
             raise ValueError(f"known divergence {self.id!r} documents no behaviour")
 
     def applies(self, check: Check) -> bool:
-        if check.op not in self.ops:
+        if check.label not in self.ops:
             return False
         if self.device_types and check.device_type not in self.device_types:
             return False
@@ -197,57 +178,3 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    def get(self, entry_id: str) -> KnownDivergence:
-        for entry in self.entries:
-            if entry.id == entry_id:
-                return entry
-        raise KeyError(entry_id)
-
-
-# Conditions used by the entries, kept here so that entries read as data.
-
-
-def layout_of(value: object):
-    """The layout of an array input, None for other inputs."""
-    return value.layout if isinstance(value, ArrayInput) else None
-
-
-_PYTHON_KINDS = {"bool", "int", "float", "complex"}
-
-
-def from_python(check: Check) -> bool:
-    """Whether every data input is Python scalars or lists/tuples of them (no NumPy, no tensors)."""
-    for value in check.inputs.values():
-        if value is None or isinstance(value, str | dt.DType):
-            continue
-        if not scalar_kinds(value) <= _PYTHON_KINDS:
-            return False
-    return True
-
-
-def scalar_kinds(data: object) -> set[str]:
-    """The Python scalar kinds in nested lists/tuples (bool is its own kind, not an int).
-
-    Anything else (a NumPy array or scalar, a tensor) is named by its type.
-    """
-    if isinstance(data, list | tuple):
-        found: set[str] = set()
-        for item in data:
-            found |= scalar_kinds(item)
-        return found
-    for kind, python_type in (("bool", bool), ("int", int), ("float", float), ("complex", complex)):
-        if type(data) is python_type:
-            return {kind}
-    return {type(data).__name__}
-
-
-def __getattr__(name: str):
-    """`REGISTRY`, the registry of `conformance.known_divergences`, loaded on first use
-    (the entries import this module, so it cannot load them while it is being imported)."""
-    if name == "REGISTRY":
-        from conformance.known_divergences import ENTRIES
-
-        globals()["REGISTRY"] = registry = Registry(ENTRIES)
-        return registry
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

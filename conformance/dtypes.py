@@ -9,6 +9,7 @@ rounded" is what torch's bfloat16 ops are compared against.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,50 @@ class DType:
     @property
     def itemsize(self) -> int:
         return torch.empty((), dtype=self.torch).element_size()
+
+    @property
+    def part(self) -> np.dtype:
+        """The NumPy float dtype that holds one real part of a floating or complex value."""
+        if self.kind == "complex":
+            return np.dtype(np.float16 if self.name == "complex32" else np.zeros((), self.numpy).real.dtype)
+        return np.dtype(np.float32) if self.name == "bfloat16" else self.numpy
+
+    @property
+    def largest(self) -> float | int:
+        """The largest finite value (of each part, for complex dtypes)."""
+        if self.kind in ("float", "complex"):
+            return _float_facts(self.name)[0]
+        return True if self.kind == "bool" else int(np.iinfo(self.numpy).max)
+
+    @property
+    def lowest(self) -> float | int:
+        """The most negative finite value; False or 0 for bool and unsigned dtypes."""
+        if self.kind in ("float", "complex"):
+            return -_float_facts(self.name)[0]
+        return False if self.kind == "bool" else int(np.iinfo(self.numpy).min)
+
+    @property
+    def smallest_normal(self) -> float:
+        """The smallest positive normal value (of each part)."""
+        return _float_facts(self.name)[1]
+
+    @property
+    def smallest_subnormal(self) -> float:
+        """The smallest positive subnormal value (of each part)."""
+        return _float_facts(self.name)[2]
+
+    @property
+    def eps(self) -> float:
+        """The distance from 1.0 to the next value (of each part): twice the unit roundoff."""
+        return _float_facts(self.name)[3]
+
+    def carry(self, values: object) -> np.ndarray:
+        """`values` converted to this dtype and held in its NumPy carrier: rounded to bfloat16
+        (ties to even) or to complex32's float16 parts where NumPy has no such dtype. Values out
+        of range become infinities, as in a C conversion."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            carried = np.asarray(values).astype(self.numpy)
+        return carried if self.native_numpy else round_to(self.name, carried)
 
     @property
     def is_floating(self) -> bool:
@@ -89,20 +134,21 @@ BY_NAME: dict[str, DType] = {d.name: d for d in (*ALL_DTYPES, *RESULT_ONLY)}
 _BY_TORCH: dict[torch.dtype, DType] = {d.torch: d for d in (*ALL_DTYPES, *RESULT_ONLY)}
 _BY_NUMPY: dict[np.dtype, DType] = {d.numpy: d for d in ALL_DTYPES if d.native_numpy}
 
-# torch's "limited support" unsigned types: they exist and can be created,
-# copied and converted, but most kernels are not implemented for them.
-LIMITED_TORCH = frozenset(n for n in ("uint16", "uint32", "uint64") if n in BY_NAME)
-
+# Dtype groups, by what they hold. Each is a tuple of names, in ALL's order.
 BOOL = ("bool",)
 SIGNED_INTS = ("int8", "int16", "int32", "int64")
 UNSIGNED_INTS = tuple(n for n in ("uint8", "uint16", "uint32", "uint64") if n in BY_NAME)
-INTS = ("uint8", *SIGNED_INTS)  # the integer types torch's kernels fully support
+# torch's "limited support" unsigned types: they exist and can be created, copied and
+# converted, but most kernels are not implemented for them.
+LIMITED_UNSIGNED_INTS = tuple(n for n in ("uint16", "uint32", "uint64") if n in BY_NAME)
+INTEGERS = (*UNSIGNED_INTS, *SIGNED_INTS)  # bool excluded
+INTEGRAL = (*BOOL, *INTEGERS)  # bool included
+FULLY_SUPPORTED_INTS = ("uint8", *SIGNED_INTS)  # the integer types torch's kernels fully support
 FLOATS = ("float16", "bfloat16", "float32", "float64")
 # reduced-precision floats: torch computes in float32 ("opmath") and rounds back
 REDUCED_FLOATS = ("float16", "bfloat16")
 COMPLEX = ("complex64", "complex128")
-REAL = (*INTS, *FLOATS)
-NUMERIC = (*REAL, *COMPLEX)
+NON_COMPLEX = (*INTEGRAL, *FLOATS)
 ALL = tuple(d.name for d in ALL_DTYPES)
 NATIVE_NUMPY = tuple(d.name for d in ALL_DTYPES if d.native_numpy)
 
@@ -144,6 +190,23 @@ def name_of(dtype_like: object) -> str:
         return repr(dtype_like)
     found = from_numpy(np_dtype)
     return found.name if found else np_dtype.str
+
+
+_BFLOAT16_BITS = {"largest": 0x7F7F, "smallest_normal": 0x0080, "smallest_subnormal": 0x0001, "eps": 0x3C00}
+
+
+@functools.cache
+def _float_facts(name: str) -> tuple[float, float, float, float]:
+    """(largest, smallest normal, smallest subnormal, eps) of a floating dtype or of a complex
+    dtype's parts; bfloat16's from its bit patterns, since NumPy has no finfo for it."""
+    kind = dtype(name)
+    if kind.kind not in ("float", "complex"):
+        raise ValueError(f"{name} is not a floating or complex dtype")
+    if name == "bfloat16":
+        bits = np.array(list(_BFLOAT16_BITS.values()), dtype=np.uint16)
+        return tuple(float(v) for v in bfloat16_from_bits(bits))  # type: ignore[return-value]
+    info = np.finfo(kind.part)
+    return float(info.max), float(info.tiny), float(info.smallest_subnormal), float(info.eps)
 
 
 def round_to_bfloat16(values: np.ndarray) -> np.ndarray:

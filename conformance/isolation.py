@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from conformance.oracle import Crashed, Outcome, recording_warnings
+from conformance.outcomes import Crashed, Outcome, recording_warnings
 
 DEFAULT_TIMEOUT_S = 120.0
 

@@ -178,7 +178,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
                     confirmed[value] += 1
     if not confirmed:
         return
-    from conformance.divergences import REGISTRY
+    from conformance.known_divergences import REGISTRY
 
     terminalreporter.section("known divergences confirmed")
     summaries = {entry.id: entry.summary for entry in REGISTRY}

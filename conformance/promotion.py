@@ -42,7 +42,7 @@ def category(name: str) -> int:
 
 
 def _promote_integers(a: str, b: str) -> str:
-    if a in dt.LIMITED_TORCH or b in dt.LIMITED_TORCH:
+    if a in dt.LIMITED_UNSIGNED_INTS or b in dt.LIMITED_UNSIGNED_INTS:
         raise PromotionError(
             f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {a} and {b}"
         )
@@ -62,7 +62,9 @@ def promote_types(a: str, b: str) -> str:
         if category(high) == 3 and category(low) == 2:
             size = max(_REAL_SIZE_OF_COMPLEX[high], _FLOAT_SIZE[low])
             return _COMPLEX_OF[size]
-        if (category(high) == 1 and high in dt.LIMITED_TORCH) or (category(high) == 3 and low in dt.LIMITED_TORCH):
+        if (category(high) == 1 and high in dt.LIMITED_UNSIGNED_INTS) or (
+            category(high) == 3 and low in dt.LIMITED_UNSIGNED_INTS
+        ):
             raise PromotionError(
                 f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {a} and {b}"
             )

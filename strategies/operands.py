@@ -1,9 +1,9 @@
 """Operands of a catalog op: the arrays it takes, drawn as its entry says, and its other arguments.
 
 `operands(op, dtype)` draws `(inputs, arguments)`: `inputs` maps operand names
-(x, y, z; `condition` for where) to `ArrayInput`s, `arguments` holds the op's
+(as the Op declares them: x, y; `condition` for where) to `ArrayInput`s, `arguments` holds the op's
 non-tensor arguments (a dim, an index, a shape). Elementwise ops get mutually
-broadcastable shapes; the others get the shapes their `Op.operands` kind needs.
+broadcastable shapes; the others get the shapes their `Op.shapes` kind needs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from strategies.layouts import writable_layouts
 from strategies.shapes import broadcastable_shapes, shapes
 from strategies.values import array_inputs
 
-OPERAND_NAMES = ("x", "y", "z")
 MAX_ELEMENTS = 1024
 
 
@@ -30,20 +29,16 @@ def _constraints(op: Op, position: int, dtype: dt.DType, for_gradient: bool) -> 
     return domain(position, dtype)
 
 
-def _operand_dtype(op: Op, position: int, dtype: dt.DType) -> dt.DType:
-    """`where` takes a bool condition first; every other operand has the dtype under test."""
-    return dt.dtype("bool") if op.name == "where" and position == 0 else dtype
-
-
 @st.composite
 def inputs_for(
     draw, op: Op, dtype: dt.DType, shapes_, layouts=all_layouts, for_gradient: bool = False
 ) -> dict[str, ArrayInput]:
-    """Named array inputs of the given shapes, valued as the op's (gradient) domain says."""
+    """The op's operands, named as it declares them, of the given shapes and valued as its
+    (gradient) domain says; an operand with a dtype of its own (`where`'s condition) has it."""
     inputs = {}
-    for position, shape in enumerate(shapes_):
-        operand_dtype = _operand_dtype(op, position, dtype)
-        name = "condition" if op.name == "where" and position == 0 else OPERAND_NAMES[position - (op.name == "where")]
+    for position, (operand, shape) in enumerate(zip(op.operands, shapes_, strict=True)):
+        operand_dtype = operand.dtype_for(dtype)
+        name = operand.name
         inputs[name] = draw(
             array_inputs(
                 operand_dtype,
@@ -56,7 +51,8 @@ def inputs_for(
     return inputs
 
 
-def _broadcast_shapes(arity: int, max_elements: int) -> st.SearchStrategy[tuple[tuple[int, ...], ...]]:
+def broadcast_shapes(arity: int, max_elements: int = MAX_ELEMENTS) -> st.SearchStrategy[tuple[tuple[int, ...], ...]]:
+    """Shapes of an elementwise op's operands: one shape, or mutually broadcastable ones."""
     if arity == 1:
         return shapes(max_elements=max_elements).map(lambda shape: (shape,))
     return broadcastable_shapes(arity, max_elements=max_elements).map(lambda drawn: drawn.input_shapes)
@@ -112,9 +108,9 @@ def operands(
 
     `for_gradient` draws from the op's gradient domain (away from non-differentiable
     points); `layouts` gives the layout strategy for a shape."""
-    kind = op.operands
+    kind = op.shapes
     if kind == "broadcast":
-        shapes_ = draw(_broadcast_shapes(op.arity, max_elements), label="shapes")
+        shapes_ = draw(broadcast_shapes(op.arity, max_elements), label="shapes")
         return draw(inputs_for(op, dtype, shapes_, layouts, for_gradient)), {}
     if kind == "matmul":
         m, k, n = (draw(st.integers(1, 6), label=name) for name in "mkn")

@@ -20,9 +20,13 @@ import strategies as cs
 from conformance import dtypes as dt
 from conformance import gradients, ops
 from conformance.backends import tensor_to_numpy, torch_backend
-from conformance.divergences import ExpectedError
+from conformance.check import Check
+from conformance.compare import Options
 from conformance.inputs import ArrayInput
-from conformance.oracle import Outcome, Tolerance, as_dtype, assert_conforms, capture, tolerance_for
+from conformance.normal import as_dtype
+from conformance.oracle import assert_conforms
+from conformance.outcomes import ExpectedError, Outcome, capture
+from conformance.tolerances import Tolerance, tolerance_for
 from strategies.operands import operands
 
 GRAD_DTYPES = ("float32", "float64", "float16", "bfloat16")
@@ -81,11 +85,19 @@ def test_gradient(op, dtype, method, device, data):
         assert_conforms(
             capture(lambda got=got: got),
             want,
-            op=f"d {form.label} / d {name}",
-            inputs={**inputs, **arguments, "upstream": upstream},
-            device=device,
-            tolerance=gradient_tolerance(op, want, dtype, upstream, inputs, arguments, position),
-            signed_zeros=False,  # the sign of a zero gradient follows the backward formula, not the maths
+            Check(
+                f"d {form.label} / d {name}",
+                {**inputs, **arguments},
+                device=device,
+                op=op,
+                form=form,
+                gradient_of=name,
+                upstream=upstream,
+            ),
+            Options(
+                tolerance=gradient_tolerance(op, want, dtype, upstream, inputs, arguments, position),
+                signed_zeros=False,  # the sign of a zero gradient follows the backward formula, not the maths
+            ),
         )
 
 
@@ -105,7 +117,7 @@ def gradient_tolerance(op, expected, dtype: dt.DType, upstream, inputs, argument
     A backward pass sums products (over broadcast dims, a matmul's inner dim, a
     reduction), so an element's rounding error scales with the magnitude of the terms
     summed, not with its own value, which cancellation can make arbitrarily small."""
-    base = tolerance_for(dtype.name, REDUCED_PRECISION_SCALE if dtype.name in dt.REDUCED_FLOATS else 1.0)
+    base = tolerance_for(dtype.name).scaled(REDUCED_PRECISION_SCALE if dtype.name in dt.REDUCED_FLOATS else 1.0)
     values = np.asarray(expected.values if hasattr(expected, "values") else expected, dtype=np.float64)
     finite = values[np.isfinite(values)]
     largest = float(np.abs(finite).max()) if finite.size else 0.0
@@ -143,13 +155,17 @@ def test_second_derivative(op, dtype, device, data):
     assert_conforms(
         capture(lambda: actual),
         as_dtype(expected, dtype),
-        op=f"d2 {op.function_form.label} / dx2",
-        inputs={**inputs, "upstream": upstream, "second": second},
-        device=device,
+        Check(
+            f"d2 {op.function_form.label} / dx2",
+            {**inputs, "second": second},
+            device=device,
+            op=op,
+            gradient_of="x",
+            upstream=upstream,
+        ),
         # finite differences of the first derivative carry ~1e-9 relative error, which float64
         # would notice: 1e-6 of the largest element there; float32's own rounding dominates
-        tolerance=_second_order_tolerance(expected, dtype, upstream.values, second.values),
-        signed_zeros=False,
+        Options(tolerance=_second_order_tolerance(expected, dtype, upstream.values, second.values), signed_zeros=False),
     )
 
 
@@ -181,10 +197,8 @@ def test_input_used_twice(op, device, data):
     assert_conforms(
         capture(lambda: x.grad),
         partials[0] + partials[1],
-        op=f"d {op.name}(x, x) / dx",
-        inputs={"x": inp},
-        device=device,
-        signed_zeros=False,
+        Check(f"d {op.name}(x, x) / dx", {"x": inp}, device=device),
+        Options(signed_zeros=False),
     )
 
 
@@ -195,9 +209,7 @@ def test_integer_tensors_cannot_require_grad(dtype, device):
     assert_conforms(
         capture(tensor.requires_grad_),
         Outcome(error=ExpectedError(RuntimeError, "only Tensors of floating point")),
-        op="Tensor.requires_grad_",
-        inputs={"dtype": dtype},
-        device=device,
+        Check("Tensor.requires_grad_", {"dtype": dtype}, device=device),
     )
 
 
@@ -230,10 +242,8 @@ def test_backward_accumulates(graphs, calls, device, data):
     assert_conforms(
         capture(lambda: x.grad),
         as_dtype(expected, dtype),
-        op="Tensor.grad after backward",
-        inputs={"x": inp},
-        device=device,
-        signed_zeros=False,
+        Check("Tensor.grad after backward", {"x": inp}, device=device),
+        Options(signed_zeros=False),
     )
 
 
@@ -261,16 +271,17 @@ def test_zeroing(zeroing, device, data):
     to_none = zeroing == "grad = None" or zeroing.endswith("(set_to_none=True)")
     after = [_grad(p) for p in params]
     expected_after = [None if to_none else np.zeros(tuple(p.shape)) for p in params]
-    assert_conforms(capture(lambda: after), expected_after, op=f"{zeroing}: .grad", device=device, check_device=False)
+    assert_conforms(
+        capture(lambda: after), expected_after, Check(f"{zeroing}: .grad", device=device), Options(check_device=False)
+    )
     model(x).sum().backward()
     # d/dW sum(x W^T + b) = column sums of x, once per output; d/db = number of rows
     expected = [np.tile(inputs.sum(axis=0), (2, 1)), np.full(2, float(inputs.shape[0]))]
     assert_conforms(
         capture(lambda: [_grad(p) for p in params]),
         expected,
-        op=f"{zeroing}: next backward",
-        device=device,
-        check_device=False,
+        Check(f"{zeroing}: next backward", device=device),
+        Options(check_device=False),
     )
 
 
@@ -282,14 +293,13 @@ def test_backward_through_a_freed_graph(device):
     assert_conforms(
         capture(y.backward),
         Outcome(error=ExpectedError(RuntimeError, "backward through the graph a second time")),
-        op="Tensor.backward (freed graph)",
-        device=device,
+        Check("Tensor.backward (freed graph)", device=device),
     )
     z = (x.exp() * x).sum()
     z.backward(retain_graph=True)
     z.backward()
     assert_conforms(
-        capture(lambda: x.grad), 3 * 2 * np.e * np.ones(3), op="x.grad after retained backward", device=device
+        capture(lambda: x.grad), 3 * 2 * np.e * np.ones(3), Check("x.grad after retained backward", device=device)
     )
 
 
@@ -302,13 +312,12 @@ def test_grad_of_a_non_leaf(device):
     assert_conforms(
         capture(lambda: (outcome.value, any("is not a leaf Tensor" in w for w in outcome.warnings))),
         (None, True),
-        op="non-leaf .grad",
-        device=device,
+        Check("non-leaf .grad", device=device),
     )
     z = x * 2
     z.retain_grad()
     z.sum().backward()
-    assert_conforms(capture(lambda: z.grad), np.ones(3), op="retained non-leaf .grad", device=device)
+    assert_conforms(capture(lambda: z.grad), np.ones(3), Check("retained non-leaf .grad", device=device))
 
 
 # ---------------------------------------------------------------------------
@@ -343,8 +352,8 @@ MODES = {
 def test_grad_mode_context_managers(mode, device):
     """Inside each mode, results do (not) require grad or carry a grad_fn; leaving restores the mode."""
     factory, expected = MODES[mode]
-    assert_conforms(capture(_under, factory, device), expected, op=f"torch.{mode}", device=device)
-    assert_conforms(capture(_tracks, device), TRACKING, op=f"after torch.{mode}", device=device)
+    assert_conforms(capture(_under, factory, device), expected, Check(f"torch.{mode}", device=device))
+    assert_conforms(capture(_tracks, device), TRACKING, Check(f"after torch.{mode}", device=device))
 
 
 def test_grad_modes_nest(device):
@@ -359,8 +368,7 @@ def test_grad_modes_nest(device):
     assert_conforms(
         capture(lambda: [inner_enabled, inner_disabled, deepest, middle, _tracks(device)]),
         [TRACKING, NOT_TRACKING, NOT_TRACKING, TRACKING, TRACKING],
-        op="nested grad modes",
-        device=device,
+        Check("nested grad modes", device=device),
     )
 
 
@@ -385,8 +393,7 @@ def test_grad_modes_as_functions_and_decorators(device):
     assert_conforms(
         capture(lambda: [without(), as_function, with_decorator, _tracks(device)]),
         [NOT_TRACKING, NOT_TRACKING, TRACKING, TRACKING],
-        op="grad mode functions and decorators",
-        device=device,
+        Check("grad mode functions and decorators", device=device),
     )
 
 
@@ -398,7 +405,9 @@ def test_grad_mode_is_thread_local(device):
         worker.start()
         worker.join()
         here = _tracks(device)
-    assert_conforms(capture(lambda: [seen, here]), [TRACKING, NOT_TRACKING], op="thread-local grad mode", device=device)
+    assert_conforms(
+        capture(lambda: [seen, here]), [TRACKING, NOT_TRACKING], Check("thread-local grad mode", device=device)
+    )
 
 
 def test_inference_tensors_cannot_join_autograd(device):
@@ -409,8 +418,7 @@ def test_inference_tensors_cannot_join_autograd(device):
     assert_conforms(
         capture(lambda: (x * made).sum().backward() or (made * x).exp_()),
         Outcome(error=ExpectedError(RuntimeError, "Inference tensors")),
-        op="inference tensor in autograd",
-        device=device,
+        Check("inference tensor in autograd", device=device),
     )
 
 
@@ -420,8 +428,7 @@ def test_in_place_update_of_a_leaf(device):
     assert_conforms(
         capture(lambda: w.sub_(1.0)),
         Outcome(error=ExpectedError(RuntimeError, "leaf Variable that requires grad")),
-        op="leaf.sub_ outside no_grad",
-        device=device,
+        Check("leaf.sub_ outside no_grad", device=device),
     )
     (w * 3).sum().backward()
     with torch.no_grad():
@@ -429,8 +436,7 @@ def test_in_place_update_of_a_leaf(device):
     assert_conforms(
         capture(lambda: (w.detach(), w.requires_grad, w.is_leaf)),
         (np.full(3, -0.5), True, True),
-        op="manual SGD step",
-        device=device,
+        Check("manual SGD step", device=device),
     )
 
 
@@ -449,8 +455,7 @@ def test_detach_shares_memory_and_leaves_the_graph(device):
             }
         ),
         {"shares": True, "requires_grad": False, "grad_fn": True, "seen": 42.0},
-        op="Tensor.detach",
-        device=device,
+        Check("Tensor.detach", device=device),
     )
 
 
@@ -465,8 +470,7 @@ def test_requires_grad_propagates(flags, device):
     assert_conforms(
         capture(lambda: [result.requires_grad, (dropped * 2).requires_grad, (dropped * 2).grad_fn is None]),
         [any(flags), False, True],
-        op="requires_grad propagation",
-        device=device,
+        Check("requires_grad propagation", device=device),
     )
 
 
@@ -510,11 +514,12 @@ def test_linear_regression_converges(optimizer, slope, intercept, noise, rate, s
     assert_conforms(
         capture(lambda: np.array([w.item(), b.item()])),
         solution,
-        op=f"linear regression ({optimizer})",
-        inputs={"slope": slope, "intercept": intercept, "noise": noise, "rate": rate},
-        device=device,
-        tolerance=Tolerance(0, 1e-4),
+        Check(
+            f"linear regression ({optimizer})",
+            {"slope": slope, "intercept": intercept, "noise": noise, "rate": rate},
+            device=device,
+        ),
         # a parameter whose solution is zero ends as either zero, by the order of its updates
         # (slope -1.1e-308, intercept 0, no noise: torch +0.0, lstsq -0.0); the sign means nothing here
-        signed_zeros=False,
+        Options(tolerance=Tolerance(0, 1e-4), signed_zeros=False),
     )

@@ -19,13 +19,10 @@ from hypothesis import strategies as st
 import strategies as cs
 from conformance import dtypes as dt
 from conformance import ops
-from conformance.backends import reference_backend, torch_backend
-from conformance.checks import reference_outcome
+from conformance.check import Check
 from conformance.inputs import ArrayInput
-from conformance.oracle import assert_conforms, capture
-from strategies.operands import OPERAND_NAMES, inputs_for
-
-MAX_ELEMENTS = 1024
+from conformance.runner import build_both, check_call, check_op
+from strategies.operands import broadcast_shapes, inputs_for
 
 
 def _form_cases(select_forms):
@@ -43,41 +40,12 @@ INPLACE_CASES = _form_cases(lambda op: [f for f in op.forms if f.inplace])
 MULTI_OPERAND_CASES = _form_cases(lambda op: op.forms[:1] if op.arity > 1 else [])
 
 
-def _draw_inputs(data, op: ops.Op, dtype: dt.DType, shapes, *, layouts=cs.layouts) -> dict[str, ArrayInput]:
-    return data.draw(inputs_for(op, dtype, shapes, layouts))
-
-
-def _draw_shapes(data, arity: int) -> tuple[tuple[int, ...], ...]:
-    if arity == 1:
-        return (data.draw(cs.shapes(max_elements=MAX_ELEMENTS), label="shape"),)
-    drawn = data.draw(cs.broadcastable_shapes(arity, max_elements=MAX_ELEMENTS), label="shapes")
-    return drawn.input_shapes
-
-
-def check_elementwise(op: ops.Op, form: ops.Form, inputs: dict[str, ArrayInput], device: str, dtype: dt.DType) -> None:
-    """Run `form` on torch tensors and the op's reference on arrays built from the same inputs."""
-    backend, reference = torch_backend(device), reference_backend(device)
-    tensors = [backend.build(inp) for inp in inputs.values()]
-    arrays = [reference.build(inp) for inp in inputs.values()]
-    actual = capture(form.call, *tensors)
-    expected = reference_outcome(lambda: op.reference(reference.xp, *arrays, dtype=dtype), dtype)
-    assert_conforms(
-        actual,
-        expected,
-        op=form.label,
-        inputs=inputs,
-        device=device,
-        tolerance_scale=op.tolerance_scale,
-        signed_zeros=op.signed_zeros,
-    )
-
-
 @pytest.mark.parametrize("op, dtype", FUNCTION_CASES)
 @given(data=st.data())
 def test_elementwise(op, dtype, device, data):
     """The function form, every dtype the op supports, broadcast shapes, every layout and value."""
-    inputs = _draw_inputs(data, op, dtype, _draw_shapes(data, op.arity))
-    check_elementwise(op, op.function_form, inputs, device, dtype)
+    inputs = data.draw(inputs_for(op, dtype, data.draw(broadcast_shapes(op.arity), label="shapes")))
+    check_op(op, op.function_form, inputs, device, dtype=dtype)
 
 
 @pytest.mark.parametrize("op, form", OTHER_FORM_CASES)
@@ -85,8 +53,8 @@ def test_elementwise(op, dtype, device, data):
 def test_elementwise_forms(op, form, device, data):
     """Method and operator forms: a bug can live in one form only."""
     dtype = data.draw(cs.dtypes(op.dtypes, device=device), label="dtype")
-    inputs = _draw_inputs(data, op, dtype, _draw_shapes(data, op.arity))
-    check_elementwise(op, form, inputs, device, dtype)
+    inputs = data.draw(inputs_for(op, dtype, data.draw(broadcast_shapes(op.arity), label="shapes")))
+    check_op(op, form, inputs, device, dtype=dtype)
 
 
 @pytest.mark.parametrize("op, form", MULTI_OPERAND_CASES)
@@ -96,8 +64,8 @@ def test_incompatible_shapes_raise(op, form, device, data):
     first, second = data.draw(cs.non_broadcastable_shapes(), label="shapes")
     shapes = (first, second) if op.arity == 2 else (first, second, second)
     dtype = dt.dtype("float32") if "float32" in op.dtypes else dt.dtype(op.dtypes[-1])
-    inputs = _draw_inputs(data, op, dtype, shapes)
-    check_elementwise(op, form, inputs, device, dtype)
+    inputs = data.draw(inputs_for(op, dtype, shapes))
+    check_op(op, form, inputs, device, dtype=dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -125,13 +93,18 @@ def test_inplace(op, form, device, data):
     """In place: self keeps its shape and dtype, the other operands broadcast into it;
     a result that needs a bigger shape than self's raises on both sides."""
     dtype = data.draw(cs.dtypes(op.dtypes, device=device), label="dtype")
-    shapes = list(_draw_shapes(data, op.arity))
+    shapes = list(data.draw(broadcast_shapes(op.arity), label="shapes"))
     if data.draw(st.booleans(), label="self has the result's shape"):
         shapes[0] = np.broadcast_shapes(*shapes)
-    inputs = _draw_inputs(data, op, dtype, shapes, layouts=cs.writable_layouts)
-    backend, reference = torch_backend(device), reference_backend(device)
-    tensors = [backend.build(inp) for inp in inputs.values()]
-    arrays = [reference.build(inp) for inp in inputs.values()]
+    inputs = data.draw(inputs_for(op, dtype, shapes, cs.writable_layouts))
+    check_inplace(op, form, inputs, device, dtype)
+
+
+def check_inplace(
+    op: ops.Op, form: ops.Form, inputs: dict[str, ArrayInput], device: str, dtype: dt.DType | None
+) -> None:
+    """`form` must write into self and return it; the reference is NumPy's in-place rule."""
+    tensors, arrays, xp = build_both(inputs, device)
 
     def torch_call():
         result = form.call(*tensors)
@@ -140,14 +113,11 @@ def test_inplace(op, form, device, data):
         )
         return tensors[0]
 
-    assert_conforms(
-        capture(torch_call),
-        reference_outcome(lambda: _inplace_reference(op, reference.xp, arrays, dtype), dtype),
-        op=form.label,
-        inputs=inputs,
-        device=device,
-        tolerance_scale=op.tolerance_scale,
-        signed_zeros=op.signed_zeros,
+    check_call(
+        Check.of(op, form, inputs, device=device),
+        torch_call,
+        lambda: _inplace_reference(op, xp, arrays, dtype),
+        dtype=dtype,
     )
 
 
@@ -164,16 +134,7 @@ def test_inplace_cast_rules(self_dtype, other_dtype, device, data):
         "x": data.draw(cs.array_inputs(dt.dtype(self_dtype), shape, layouts=cs.writable_layouts(shape)), label="x"),
         "y": data.draw(cs.array_inputs(dt.dtype(other_dtype), shape), label="y"),
     }
-    backend, reference = torch_backend(device), reference_backend(device)
-    tensors = [backend.build(inp) for inp in inputs.values()]
-    arrays = [reference.build(inp) for inp in inputs.values()]
-    assert_conforms(
-        capture(lambda: tensors[0].add_(tensors[1])),
-        capture(lambda: _inplace_reference(op, reference.xp, arrays)),
-        op="Tensor.add_",
-        inputs=inputs,
-        device=device,
-    )
+    check_inplace(op, next(f for f in op.forms if f.label == "Tensor.add_"), inputs, device, None)
 
 
 # ---------------------------------------------------------------------------
@@ -221,19 +182,17 @@ def test_broadcast_views(op, device, data):
     dtype = data.draw(cs.dtypes(dt.NATIVE_NUMPY, device=device), label="dtype")
     inp = data.draw(cs.array_inputs(dtype, source), label="input")
     torch_fn, reference_fn = BROADCAST_VIEWS[op]
-    tensor = torch_backend(device).build(inp)
-    reference = reference_backend(device)
-    array = reference.build(inp)
-    outcome = capture(torch_fn, tensor, target)
-    expected = capture(reference_fn, reference.xp, array, target)
-    assert_conforms(outcome, expected, op=op, inputs={"input": inp, "shape": target}, device=device)
+    inputs = {"input": inp, "shape": target}
+    (tensor, _), (array, _), xp = build_both(inputs, device)
+    outcome, expected = check_call(
+        Check(op, inputs, device=device), lambda: torch_fn(tensor, target), lambda: reference_fn(xp, array, target)
+    )
     if outcome.raised:
         return
     view = outcome.value
-    assert (
-        _shares_memory_with(view, tensor) == bool(reference.xp.shares_memory(expected.value, array))
-        or view.numel() == 0
-    ), f"views: {op} does not share memory with its input as NumPy's result does  [{inp.describe()} -> {target}]"
+    assert _shares_memory_with(view, tensor) == bool(xp.shares_memory(expected.value, array)) or view.numel() == 0, (
+        f"views: {op} does not share memory with its input as NumPy's result does  [{inp.describe()} -> {target}]"
+    )
     for dim, (before, after) in enumerate(zip((1,) * (len(target) - len(source)) + tuple(source), target, strict=True)):
         if before == 1 and after > 1:
             assert view.stride()[dim] == 0, (
@@ -244,11 +203,10 @@ def test_broadcast_views(op, device, data):
 @given(shapes=st.lists(cs.shapes(max_dims=4, max_side=5), min_size=1, max_size=4))
 def test_broadcast_shapes(shapes):
     """torch.broadcast_shapes against np.broadcast_shapes, errors included."""
-    assert_conforms(
-        capture(lambda: tuple(torch.broadcast_shapes(*shapes))),
-        capture(lambda: tuple(np.broadcast_shapes(*shapes))),
-        op="torch.broadcast_shapes",
-        inputs={"shapes": shapes},
+    check_call(
+        Check("torch.broadcast_shapes", {"shapes": shapes}),
+        lambda: tuple(torch.broadcast_shapes(*shapes)),
+        lambda: tuple(np.broadcast_shapes(*shapes)),
     )
 
 
@@ -300,6 +258,7 @@ def test_special_values(case, device):
     op = ops.op(name)
     dtype = dt.dtype("int8" if isinstance(operands[0][0], int) else "float32")
     inputs = {
-        OPERAND_NAMES[i]: ArrayInput(np.asarray(values, dtype=dtype.numpy), dtype) for i, values in enumerate(operands)
+        operand.name: ArrayInput(np.asarray(values, dtype=dtype.numpy), dtype)
+        for operand, values in zip(op.operands, operands, strict=True)
     }
-    check_elementwise(op, op.function_form, inputs, device, dtype)
+    check_op(op, op.function_form, inputs, device, dtype=dtype)

@@ -19,10 +19,11 @@ import strategies as cs
 from conformance import dtypes as dt
 from conformance import interop
 from conformance.backends import NUMPY, torch_backend
-from conformance.divergences import ExpectedError
+from conformance.check import Check
 from conformance.inputs import ArrayInput
 from conformance.isolation import run_isolated
-from conformance.oracle import Outcome, assert_conforms, capture
+from conformance.oracle import assert_conforms
+from conformance.outcomes import ExpectedError, Outcome, capture
 
 NATIVE = [dt.dtype(n) for n in dt.NATIVE_NUMPY]
 SHAPES = cs.shapes(max_dims=4, max_elements=256)
@@ -81,7 +82,7 @@ def test_from_numpy_shares_memory(dtype, data):
             else (lambda: interop.written_through_torch(tensor, array, dtype))
         )
         outcome = capture(_sharing_facts, array, tensor, dtype, write)
-    assert_conforms(outcome, expected, op="torch.from_numpy", inputs={"array": inp})
+    assert_conforms(outcome, expected, Check("torch.from_numpy", {"array": inp}))
 
 
 @pytest.mark.parametrize("dtype", [d for d in dt.ALL_DTYPES if d.native_numpy], ids=str)
@@ -98,7 +99,7 @@ def test_numpy_method_shares_memory(dtype, data):
         outcome = capture(
             _sharing_facts, tensor, array, dtype, lambda: interop.written_through_torch(tensor, array, dtype)
         )
-    assert_conforms(outcome, expected, op="Tensor.numpy", inputs={"tensor": inp})
+    assert_conforms(outcome, expected, Check("Tensor.numpy", {"tensor": inp}))
 
 
 # ---------------------------------------------------------------------------
@@ -143,7 +144,7 @@ def test_numpy_to_torch_copy_semantics(conversion, data):
     torch_call, numpy_call = CONVERSIONS[conversion]
     actual = capture(lambda: {"shares": _shares(torch_call(array, target), array)})
     expected = capture(lambda: {"shares": _shares(numpy_call(array, target), array)})
-    assert_conforms(actual, expected, op=conversion, inputs={"array": inp, "dtype": target})
+    assert_conforms(actual, expected, Check(conversion, {"array": inp, "dtype": target}))
 
 
 TENSOR_TO_NUMPY = {
@@ -167,7 +168,7 @@ def test_torch_to_numpy_copy_semantics(conversion, data):
     call = TENSOR_TO_NUMPY[conversion]
     actual = capture(lambda: {"dtype": dt.name_of(call(tensor).dtype), "shares": _shares(call(tensor), tensor)})
     expected = capture(lambda: {"dtype": dt.name_of(call(array).dtype), "shares": _shares(call(array), array)})
-    assert_conforms(actual, expected, op=conversion, inputs={"tensor": inp})
+    assert_conforms(actual, expected, Check(conversion, {"tensor": inp}))
 
 
 # ---------------------------------------------------------------------------
@@ -195,8 +196,7 @@ def test_dtype_map_both_ways(dtype):
     assert_conforms(
         capture(lambda: (dt.name_of(tensor.dtype), dt.name_of(tensor.numpy().dtype))),
         (dtype.name, dtype.name),
-        op="dtype map",
-        inputs={"dtype": dtype},
+        Check("dtype map", {"dtype": dtype}),
     )
 
 
@@ -211,7 +211,7 @@ def test_unsupported_numpy_dtypes_raise(name):
         else documented_error(TypeError, "can't convert np.ndarray of type")
     )
     for op, call in (("torch.from_numpy", torch.from_numpy), ("torch.as_tensor", torch.as_tensor)):
-        assert_conforms(capture(call, array), expected, op=op, inputs={"dtype": name})
+        assert_conforms(capture(call, array), expected, Check(op, {"dtype": name}))
 
 
 # ---------------------------------------------------------------------------
@@ -226,8 +226,7 @@ def test_read_only_array_warns():
     assert_conforms(
         capture(lambda: any("not writable" in w for w in outcome.warnings)),
         True,
-        op="torch.from_numpy warning",
-        inputs={"array": "read-only float64[4]"},
+        Check("torch.from_numpy warning", {"array": "read-only float64[4]"}),
     )
 
 
@@ -236,7 +235,7 @@ def test_numpy_of_a_tensor_that_requires_grad(force):
     """.numpy() refuses a tensor that requires grad; numpy(force=True) detaches and shares."""
     tensor = torch.arange(4.0, requires_grad=True)
     if not force:
-        assert_conforms(capture(tensor.numpy), documented_error(RuntimeError, "requires grad"), op="Tensor.numpy")
+        assert_conforms(capture(tensor.numpy), documented_error(RuntimeError, "requires grad"), Check("Tensor.numpy"))
         return
     array = tensor.numpy(force=True)
     assert_conforms(
@@ -244,7 +243,7 @@ def test_numpy_of_a_tensor_that_requires_grad(force):
             lambda: {"values": array.copy(), "shares": interop.array_address(array) == interop.tensor_address(tensor)}
         ),
         {"values": np.arange(4.0, dtype=np.float32), "shares": True},
-        op="Tensor.numpy(force=True)",
+        Check("Tensor.numpy(force=True)"),
     )
 
 
@@ -254,22 +253,25 @@ def test_numpy_of_a_cuda_tensor(force, device):
     """.numpy() of a CUDA tensor raises; numpy(force=True) copies it to the host."""
     tensor = torch.arange(4.0, device=device)
     if not force:
-        assert_conforms(capture(tensor.numpy), documented_error(TypeError, "cuda"), op="Tensor.numpy", device=device)
+        assert_conforms(
+            capture(tensor.numpy), documented_error(TypeError, "cuda"), Check("Tensor.numpy", device=device)
+        )
         return
     assert_conforms(
-        capture(lambda: tensor.numpy(force=True)), np.arange(4.0, dtype=np.float32), op="Tensor.numpy(force=True)"
+        capture(lambda: tensor.numpy(force=True)), np.arange(4.0, dtype=np.float32), Check("Tensor.numpy(force=True)")
     )
 
 
 @pytest.mark.parametrize("dtype", NATIVE)
 @given(value=st.data())
-def test_numpy_scalars_keep_their_dtype(dtype, value):
-    """NumPy scalars and 0-d arrays keep their dtype; the same values as Python scalars take the defaults."""
+def test_zero_dim_arrays_keep_their_dtype(dtype, value):
+    """0-d NumPy arrays keep their dtype through torch.tensor and torch.as_tensor (NumPy scalars and
+    Python scalars are the creation suite's: test_from_numpy_scalar, test_from_python_data)."""
     scalar = dtype.numpy.type(value.draw(cs.elements(dtype, allow_nan=False), label="value"))
     zero_dim = np.asarray(scalar)
-    assert_conforms(capture(torch.tensor, zero_dim), zero_dim.copy(), op="torch.tensor", inputs={"data": zero_dim})
+    assert_conforms(capture(lambda: torch.tensor(zero_dim)), zero_dim.copy(), Check("torch.tensor", {"data": zero_dim}))
     assert_conforms(
-        capture(torch.as_tensor, zero_dim), zero_dim.copy(), op="torch.as_tensor", inputs={"data": zero_dim}
+        capture(lambda: torch.as_tensor(zero_dim)), zero_dim.copy(), Check("torch.as_tensor", {"data": zero_dim})
     )
 
 
@@ -286,7 +288,7 @@ def test_torch_from_dlpack_of_numpy(dtype, data):
     inp = data.draw(numpy_inputs(dtype, negative_strides=True))
     actual = run_isolated(interop.from_dlpack_in_isolation, inp)
     expected = capture(interop.numpy_from_dlpack_of_array, inp)
-    assert_conforms(actual, expected, op="torch.from_dlpack", inputs={"array": inp})
+    assert_conforms(actual, expected, Check("torch.from_dlpack", {"array": inp}))
 
 
 @pytest.mark.parametrize("dtype", [d for d in dt.ALL_DTYPES], ids=str)
@@ -307,16 +309,16 @@ def test_numpy_from_dlpack_of_tensor(dtype, data):
         outcome = capture(
             _sharing_facts, tensor, array, dtype, lambda: interop.written_through_numpy(array, tensor, dtype)
         )
-    assert_conforms(outcome, expected, op="np.from_dlpack", inputs={"tensor": inp})
+    assert_conforms(outcome, expected, Check("np.from_dlpack", {"tensor": inp}))
 
 
 def test_dlpack_refuses_tensors_that_require_grad():
     tensor = torch.ones(3, requires_grad=True)
     assert_conforms(
-        capture(np.from_dlpack, tensor), documented_error(BufferError, "require gradient"), op="np.from_dlpack"
+        capture(np.from_dlpack, tensor), documented_error(BufferError, "require gradient"), Check("np.from_dlpack")
     )
     assert_conforms(
-        capture(tensor.__dlpack__), documented_error(BufferError, "require gradient"), op="Tensor.__dlpack__"
+        capture(tensor.__dlpack__), documented_error(BufferError, "require gradient"), Check("Tensor.__dlpack__")
     )
 
 
@@ -330,11 +332,12 @@ def test_dlpack_device(device):
     assert_conforms(
         capture(lambda: tuple(int(v) for v in tensor.__dlpack_device__())),
         expected,
-        op="Tensor.__dlpack_device__",
-        device=device,
+        Check("Tensor.__dlpack_device__", device=device),
     )
     if parsed.type == "cpu":
-        assert_conforms(tuple(int(v) for v in np.ones(2).__dlpack_device__()), expected, op="ndarray.__dlpack_device__")
+        assert_conforms(
+            tuple(int(v) for v in np.ones(2).__dlpack_device__()), expected, Check("ndarray.__dlpack_device__")
+        )
 
 
 def test_from_dlpack_of_a_read_only_array():
@@ -346,8 +349,7 @@ def test_from_dlpack_of_a_read_only_array():
     assert_conforms(
         capture(lambda: {"writable": "not writable" not in " ".join(outcome.warnings)}),
         {"writable": bool(reference.flags.writeable)},
-        op="torch.from_dlpack read-only",
-        inputs={"array": "read-only float64[4]"},
+        Check("torch.from_dlpack read-only", {"array": "read-only float64[4]"}),
     )
 
 
@@ -385,7 +387,5 @@ def test_cupy_shares_memory(route, device, data):
     assert_conforms(
         capture(lambda: {"seen": np.asarray(seen, dtype=dtype.numpy)}),
         {"seen": np.asarray(value, dtype=dtype.numpy)},
-        op=route,
-        inputs={"input": inp},
-        device=device,
+        Check(route, {"input": inp}, device=device),
     )

@@ -21,30 +21,19 @@ from hypothesis import strategies as st
 import strategies as cs
 from conformance import dtypes as dt
 from conformance import ops
-from conformance.backends import reference_backend, torch_backend
+from conformance.check import Check
+from conformance.compare import Options
 from conformance.inputs import ArrayInput
-from conformance.oracle import assert_conforms, capture
+from conformance.runner import build_both, check_call, check_op
 
 PAIR_DTYPES = [name for name in dt.NATIVE_NUMPY]
 PROMOTION_OPS = [ops.op(name) for name in ("add", "mul", "true_divide", "maximum", "eq", "lt", "where", "bitwise_xor")]
 TABLE_OPS = [ops.op(name) for name in ("add", "eq", "bitwise_xor", "true_divide", "where")]
 
 
-def _build(backend, value):
-    return backend.build(value) if isinstance(value, ArrayInput) else value
-
-
 def check_promotion(op: ops.Op, form: ops.Form, inputs: dict, device: str) -> None:
-    torch_side, reference = torch_backend(device), reference_backend(device)
-    tensors = [_build(torch_side, v) for v in inputs.values()]
-    arrays = [_build(reference, v) for v in inputs.values()]
-    assert_conforms(
-        capture(form.call, *tensors),
-        capture(op.reference, reference.xp, *arrays),
-        op=form.label,
-        inputs=inputs,
-        device=device,
-    )
+    """`form` on the inputs (tensors, Python scalars) against the op's reference, dtypes unrounded."""
+    check_op(op, form, inputs, device)
 
 
 def _ones(dtype: str, shape=(2,)) -> ArrayInput:
@@ -59,8 +48,9 @@ def _condition(shape=(2,)) -> ArrayInput:
 
 
 def _operands(op: ops.Op, *inputs: ArrayInput) -> dict:
-    named = dict(zip(("x", "y"), inputs, strict=True))
-    return {"condition": _condition(), **named} if op.name == "where" else named
+    """The inputs named as the op's operands, a condition first where the op takes one."""
+    given = iter(inputs)
+    return {o.name: _condition() if o.dtype == "bool" else next(given) for o in op.operands}
 
 
 TABLE = [
@@ -92,12 +82,12 @@ def test_promotion_values(op, device, data):
         )
         for i, (name, shape) in enumerate(zip((left, right), shapes, strict=True))
     ]
-    if op.name == "where":
-        inputs = [data.draw(cs.array_inputs(dt.dtype("bool"), shapes[0]), label="condition"), *inputs]
-        inputs = dict(zip(("condition", "x", "y"), inputs, strict=True))
-    else:
-        inputs = dict(zip(("x", "y"), inputs, strict=True))
-    check_promotion(op, op.function_form, inputs, device)
+    given = iter(inputs)
+    named = {
+        o.name: data.draw(cs.array_inputs(dt.dtype(o.dtype), shapes[0]), label=o.name) if o.dtype else next(given)
+        for o in op.operands
+    }
+    check_promotion(op, op.function_form, named, device)
 
 
 SCALAR_KINDS = ["bool", "int", "float", "complex"]
@@ -108,10 +98,11 @@ MODERATE_SCALARS = {
     "float": _MODERATE,
     "complex": st.builds(complex, _MODERATE, _MODERATE),
 }
-SCALAR_FORMS = {
-    "tensor-op-scalar": lambda op: op.function_form,
-    "operator": lambda op: next((f for f in op.forms if f.kind == "operator"), op.function_form),
-}
+
+
+def _operator_form(op: ops.Op) -> ops.Form:
+    """The op's Python operator (`scalar + tensor` calls Tensor.__radd__), or its function."""
+    return next((f for f in op.forms if f.kind == "operator"), op.function_form)
 
 
 @pytest.mark.parametrize("kind", SCALAR_KINDS)
@@ -129,8 +120,8 @@ def test_python_scalar_promotion(op, dtype, kind, device, data):
     shape = data.draw(cs.shapes(max_dims=3, max_elements=64), label="shape")
     tensor = data.draw(cs.array_inputs(kind_dtype, shape, allow_nan=False, allow_infinity=False), label="tensor")
     scalar_first = data.draw(st.booleans(), label="scalar first")
-    form = SCALAR_FORMS["operator"](op) if scalar_first else op.function_form
-    inputs = {"y": scalar, "x": tensor} if scalar_first else {"x": tensor, "y": scalar}
+    form = _operator_form(op) if scalar_first else op.function_form
+    inputs = {"x": scalar, "y": tensor} if scalar_first else {"x": tensor, "y": scalar}
     check_promotion(op, form, inputs, device)
 
 
@@ -232,14 +223,12 @@ def test_float_to_int_casts(source, target, device, data):
     inp = data.draw(
         cs.array_inputs(dt.dtype(source), shape, min_value=low, max_value=high, allow_nan=False), label="input"
     )
-    tensor = torch_backend(device).build(inp)
-    array = reference_backend(device).build(inp)
-    assert_conforms(
-        capture(lambda: tensor.to(target_dtype.torch)),
-        capture(lambda: array.astype(target_dtype.numpy)),
-        op="Tensor.to",
-        inputs={"input": inp, "dtype": target_dtype},
-        device=device,
+    inputs = {"input": inp, "dtype": target_dtype}
+    (tensor, _), (array, _), _ = build_both(inputs, device)
+    check_call(
+        Check("Tensor.to", inputs, device=device),
+        lambda: tensor.to(target_dtype.torch),
+        lambda: array.astype(target_dtype.numpy),
     )
 
 
@@ -258,15 +247,13 @@ def test_bool_arithmetic(name, device):
 
 
 def test_promote_types():
-    """torch.result_type and torch.promote_types against NumPy's result_type, pair by pair."""
+    """torch.promote_types against NumPy's result_type, pair by pair."""
     for left in PAIR_DTYPES:
         for right in PAIR_DTYPES:
             a, b = dt.dtype(left), dt.dtype(right)
-            assert_conforms(
-                capture(lambda a=a, b=b: torch.ones(1, dtype=torch.promote_types(a.torch, b.torch))),
-                capture(lambda a=a, b=b: np.ones(1, dtype=np.result_type(a.numpy, b.numpy))),
-                op="torch.promote_types",
-                inputs={"x": a, "y": b},
-                device="cpu",
-                check_device=False,
+            check_call(
+                Check("torch.promote_types", {"x": a, "y": b}),
+                lambda a=a, b=b: torch.ones(1, dtype=torch.promote_types(a.torch, b.torch)),
+                lambda a=a, b=b: np.ones(1, dtype=np.result_type(a.numpy, b.numpy)),
+                options=Options(check_device=False),
             )

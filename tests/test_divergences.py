@@ -6,18 +6,22 @@ import numpy as np
 import pytest
 import torch
 
-from conformance import divergences, records
 from conformance import dtypes as dt
+from conformance import known_divergences, ops, oracle, records
+from conformance.check import Check
 from conformance.divergences import GivesDtype, KnownDivergence, Raises, Registry, Returns
 from conformance.inputs import ArrayInput
-from conformance.oracle import Divergence, DivergenceFixed, Tolerance, assert_conforms, capture
+from conformance.messages import Divergence, DivergenceFixed
+from conformance.oracle import assert_conforms
+from conformance.outcomes import capture
+from conformance.tolerances import Tolerance
 
 
 @pytest.fixture
 def registry(monkeypatch):
     """An empty registry in place of the real one, for planted entries."""
     planted = Registry()
-    monkeypatch.setattr(divergences, "REGISTRY", planted)
+    monkeypatch.setattr(oracle, "REGISTRY", planted)
     records.drain()
     return planted
 
@@ -37,52 +41,52 @@ def entry(**overrides) -> KnownDivergence:
 
 def test_documented_dtype_divergence_is_confirmed_and_recorded(registry):
     registry.add(entry())
-    assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.planted")
+    assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))
     assert ("known_divergence", "planted") in records.drain()
 
 
 def test_documented_divergence_that_no_longer_happens_fails(registry):
     registry.add(entry())
     with pytest.raises(DivergenceFixed, match="no longer happens"):
-        assert_conforms(torch.tensor([1.5], dtype=torch.float64), np.array([1.5]), op="torch.planted")
+        assert_conforms(torch.tensor([1.5], dtype=torch.float64), np.array([1.5]), Check("torch.planted"))
 
 
 def test_divergence_other_than_documented_still_fails(registry):
     registry.add(entry())
     with pytest.raises(Divergence, match="documented as 'planted'"):
-        assert_conforms(torch.tensor([2.5]), np.array([1.5]), op="torch.planted")
+        assert_conforms(torch.tensor([2.5]), np.array([1.5]), Check("torch.planted"))
 
 
 def test_entry_matches_only_its_op_and_condition(registry):
     registry.add(entry(when=lambda check: check.inputs.get("flag") is True))
     with pytest.raises(Divergence):
-        assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.other")
+        assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.other"))
     with pytest.raises(Divergence):
-        assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.planted", inputs={"flag": False})
-    assert_conforms(torch.tensor([1.5]), np.array([1.5]), op="torch.planted", inputs={"flag": True})
+        assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted", {"flag": False}))
+    assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted", {"flag": True}))
 
 
 def test_documented_error_must_match_type_and_message(registry):
     registry.add(entry(torch_gives=Raises(RuntimeError, "Dimension size must be non-negative")))
-    assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), op="torch.planted")
+    assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), Check("torch.planted"))
     registry.entries[0] = entry(torch_gives=Raises(TypeError, "something else"))
     with pytest.raises(Divergence, match="documented"):
-        assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), op="torch.planted")
+        assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), Check("torch.planted"))
 
 
 def test_model_entry_is_strict_only_where_the_model_differs(registry):
     registry.add(entry(torch_gives=Returns(lambda check, reference: np.trunc(reference))))
-    assert_conforms(torch.tensor([1.0]), np.array([1.5], np.float32), op="torch.planted")  # confirmed
-    assert_conforms(torch.tensor([2.0]), np.array([2.0], np.float32), op="torch.planted")  # model = reference
+    assert_conforms(torch.tensor([1.0]), np.array([1.5], np.float32), Check("torch.planted"))  # confirmed
+    assert_conforms(torch.tensor([2.0]), np.array([2.0], np.float32), Check("torch.planted"))  # model = reference
     with pytest.raises(DivergenceFixed):
-        assert_conforms(torch.tensor([1.5]), np.array([1.5], np.float32), op="torch.planted")
+        assert_conforms(torch.tensor([1.5]), np.array([1.5], np.float32), Check("torch.planted"))
 
 
 def test_tolerance_entry_widens_only_its_condition(registry):
     registry.add(entry(torch_gives=None, tolerance=lambda check: Tolerance(1e-2, 0.0)))
-    assert_conforms(torch.tensor([1.005]), np.array([1.0], np.float32), op="torch.planted")
+    assert_conforms(torch.tensor([1.005]), np.array([1.0], np.float32), Check("torch.planted"))
     with pytest.raises(Divergence):
-        assert_conforms(torch.tensor([1.05]), np.array([1.0], np.float32), op="torch.planted")
+        assert_conforms(torch.tensor([1.05]), np.array([1.0], np.float32), Check("torch.planted"))
 
 
 def test_entry_must_document_a_behaviour():
@@ -96,37 +100,39 @@ def test_registry_rejects_duplicate_ids():
 
 
 def test_every_real_entry_is_documented():
-    for known in divergences.REGISTRY:
+    for known in known_divergences.REGISTRY:
         assert known.summary and known.reason and known.example, known.id
         assert known.link.startswith("https://"), known.id
         assert known.ops, known.id
 
 
-def _div_divisor_gradient(x: float, y: float, v: float) -> tuple[torch.Tensor, dict]:
-    """torch's float16 gradient of x / y with respect to y, and the inputs as the autograd suite names them."""
+def _div_divisor_gradient(x: float, y: float, v: float) -> tuple[torch.Tensor, Check]:
+    """torch's float16 gradient of x / y with respect to y, and the check the autograd suite makes of it."""
     half = dt.dtype("float16")
     inputs = {
         name: ArrayInput(np.array(value, dtype=np.float16), half) for name, value in zip("xy", (x, y), strict=True)
     }
-    inputs["upstream"] = ArrayInput(np.array(v, dtype=np.float16), half)
+    upstream = ArrayInput(np.array(v, dtype=np.float16), half)
     leaf = torch.tensor(y, dtype=torch.float16, requires_grad=True)
     (torch.tensor(x, dtype=torch.float16) / leaf).backward(torch.tensor(v, dtype=torch.float16))
-    return leaf.grad, inputs
+    op = ops.op("true_divide")
+    check = Check("d torch.true_divide / d y", inputs, op=op, form=op.function_form, gradient_of="y", upstream=upstream)
+    return leaf.grad, check
 
 
 @pytest.mark.parametrize("v", [0.0, 0.001, 0.5])
 def test_div_divisor_gradient_overflow_is_torch_behaviour(v):
     """The model (-v * ((x / y) / y) in float16) gives torch's result where x / y**2 overflows."""
-    gradient, inputs = _div_divisor_gradient(16.0, 0.01563, v)
+    gradient, check = _div_divisor_gradient(16.0, 0.01563, v)
     reference = np.float16(-v * 16.0 / float(np.float16(0.01563)) ** 2)
-    assert_conforms(capture(lambda: gradient), reference, op="d torch.true_divide / d y", inputs=inputs)
+    assert_conforms(capture(lambda: gradient), reference, check)
 
 
 def test_div_divisor_gradient_other_than_documented_is_caught():
-    _, inputs = _div_divisor_gradient(16.0, 0.01563, 0.001)
+    _, check = _div_divisor_gradient(16.0, 0.01563, 0.001)
     wrong = torch.tensor(0.0, dtype=torch.float16)  # neither the maths (-65.5) nor torch's formula (-inf)
     with pytest.raises(Divergence):
-        assert_conforms(capture(lambda: wrong), np.float16(-65.5), op="d torch.true_divide / d y", inputs=inputs)
+        assert_conforms(capture(lambda: wrong), np.float16(-65.5), check)
 
 
 def _complex_pow_case() -> tuple[dict, np.ndarray]:
@@ -142,14 +148,14 @@ def test_complex_pow_through_exp_log_is_within_its_bound():
     """torch's exp(y log x) is 1.4e-6 off here (complex64's rtol is 1.3e-6); the entry's bound admits it."""
     inputs, reference = _complex_pow_case()
     actual = torch.pow(torch.tensor(inputs["x"].values), torch.tensor(inputs["y"].values))
-    assert_conforms(capture(lambda: actual), reference, op="torch.pow", inputs=inputs)
+    assert_conforms(capture(lambda: actual), reference, Check.of(ops.op("pow"), inputs=inputs))
 
 
 def test_complex_pow_beyond_its_bound_is_caught():
     inputs, reference = _complex_pow_case()
     planted = torch.tensor(reference * np.complex64(1 + 2e-5))  # 2e-5 off: beyond 2 u |y log x| = 3.9e-6
     with pytest.raises(Divergence):
-        assert_conforms(capture(lambda: planted), reference, op="torch.pow", inputs=inputs)
+        assert_conforms(capture(lambda: planted), reference, Check.of(ops.op("pow"), inputs=inputs))
 
 
 def test_complex_pow_overflow_is_skipped_and_the_rest_compared():
@@ -162,8 +168,8 @@ def test_complex_pow_overflow_is_skipped_and_the_rest_compared():
     with np.errstate(all="ignore"):
         reference = np.power(inputs["x"].values, inputs["y"].values)
     actual = torch.pow(torch.tensor(inputs["x"].values), torch.tensor(inputs["y"].values))
-    assert_conforms(capture(lambda: actual), reference, op="torch.pow", inputs=inputs)
+    assert_conforms(capture(lambda: actual), reference, Check.of(ops.op("pow"), inputs=inputs))
     planted = actual.clone()
     planted[1] *= 1.001
     with pytest.raises(Divergence):
-        assert_conforms(capture(lambda: planted), reference, op="torch.pow", inputs=inputs)
+        assert_conforms(capture(lambda: planted), reference, Check.of(ops.op("pow"), inputs=inputs))

@@ -9,28 +9,24 @@ import numpy as np
 import pytest
 import torch
 
-from conformance.oracle import (
-    Crashed,
-    Divergence,
-    Expected,
-    Outcome,
-    Tolerance,
-    as_dtype,
-    assert_conforms,
-    capture,
-    tolerance_for,
-)
+from conformance.check import Check
+from conformance.compare import Options
+from conformance.messages import Divergence
+from conformance.normal import Expected, as_dtype
+from conformance.oracle import assert_conforms
+from conformance.outcomes import Crashed, Outcome, capture
+from conformance.tolerances import Tolerance, tolerance_for
 
 
-def diverges(actual, expected, aspect: str, **kwargs) -> Divergence:
+def diverges(actual, expected, aspect: str, device: str = "cpu", **options) -> Divergence:
     with pytest.raises(Divergence) as caught:
-        assert_conforms(actual, expected, op="torch.planted", **kwargs)
+        assert_conforms(actual, expected, Check("torch.planted", device=device), Options(**options))
     assert caught.value.aspect == aspect, caught.value
     return caught.value
 
 
-def conforms(actual, expected, **kwargs) -> None:
-    assert_conforms(actual, expected, op="torch.planted", **kwargs)
+def conforms(actual, expected, device: str = "cpu", **options) -> None:
+    assert_conforms(actual, expected, Check("torch.planted", device=device), Options(**options))
 
 
 # --- error parity ---------------------------------------------------------------------------
@@ -165,7 +161,7 @@ def test_message_names_aspect_call_sides_and_inputs():
     inp = ArrayInput(np.array([1, 2], dtype=np.int16), dt.dtype("int16"))
     with pytest.raises(Divergence) as caught:
         assert_conforms(
-            torch.tensor([1, 2], dtype=torch.int8), np.array([1, 2], np.int16), op="torch.add", inputs={"x": inp}
+            torch.tensor([1, 2], dtype=torch.int8), np.array([1, 2], np.int16), Check("torch.add", {"x": inp})
         )
     lines = str(caught.value).splitlines()
     assert lines[0] == "dtype: torch gives int8, the reference gives int16  [torch.add(x=int16[2])]"

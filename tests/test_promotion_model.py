@@ -13,10 +13,12 @@ import pytest
 import torch
 
 from conformance import dtypes as dt
-from conformance.backends import reference_backend, torch_backend
+from conformance import ops
+from conformance.check import Check
 from conformance.inputs import ArrayInput
-from conformance.oracle import Divergence, DivergenceFixed, assert_conforms, capture
+from conformance.messages import Divergence, DivergenceFixed
 from conformance.promotion import PromotionError, promote_types, result_type
+from conformance.runner import build_both, check_call
 
 # From https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc
 DOCUMENTED = [
@@ -67,13 +69,9 @@ def _input(values, dtype: str) -> ArrayInput:
 
 def _conforms(label: str, torch_fn, numpy_fn, **inputs) -> None:
     """torch's call against NumPy's on the same inputs, through the real registry, on the CPU."""
-    build = lambda backend: [backend.build(v) if isinstance(v, ArrayInput) else v for v in inputs.values()]  # noqa: E731
-    assert_conforms(
-        capture(torch_fn, *build(torch_backend("cpu"))),
-        capture(numpy_fn, *build(reference_backend("cpu"))),
-        op=label,
-        inputs=inputs,
-    )
+    tensors, arrays, _ = build_both(inputs, "cpu")
+    op, form = next((op, form) for op in ops.ELEMENTWISE for form in op.forms if form.label == label)
+    check_call(Check.of(op, form, inputs), lambda: torch_fn(*tensors), lambda: numpy_fn(*arrays))
 
 
 HALF_ZEROS, HALF_HALVES = _input([0.0, 0.0, 0.0], "float16"), _input([0.5, 0.5, 0.5], "float16")

@@ -7,8 +7,9 @@ import numpy as np
 
 from conformance import dtypes as dt
 from conformance import ops
-from conformance.divergences import Check, KnownDivergence, Returns
-from conformance.oracle import as_dtype
+from conformance.check import Check
+from conformance.divergences import KnownDivergence, Returns
+from conformance.normal import as_dtype
 
 
 def _gradient_of(op_name: str, operand: str) -> tuple[str, ...]:
@@ -16,33 +17,25 @@ def _gradient_of(op_name: str, operand: str) -> tuple[str, ...]:
     return tuple(f"d {label} / d {operand}" for label in ops.labels(lambda op: op.name == op_name, inplace=False))
 
 
-def _rounded(dtype: dt.DType, values) -> np.ndarray:
-    """Values rounded to `dtype` and held in its carrier (each step of a formula torch runs in the dtype)."""
-    with np.errstate(all="ignore"):
-        carried = np.asarray(values, dtype=np.float64).astype(dtype.numpy)
-    return carried if dtype.native_numpy else dt.round_to(dtype.name, carried)
-
-
 def _div_quotient_over_divisor(check: Check) -> np.ndarray:
     """(x / y) / y, each division rounded to the dtype, broadcast to the result's shape."""
-    x, y = check.inputs["x"], check.inputs["y"]
+    x, y = check.operands
     with np.errstate(all="ignore"):
-        quotient = _rounded(x.dtype, x.values.astype(np.float64) / y.values)
-        return _rounded(x.dtype, quotient / y.values)
+        quotient = x.dtype.carry(x.values.astype(np.float64) / y.values)
+        return x.dtype.carry(quotient / y.values)
 
 
 def _div_divisor_gradient_in_dtype(check: Check, reference: object) -> object:
     """torch's gradient of x / y with respect to y: -v * ((x / y) / y) in the dtype
     (div_tensor_other_backward), summed over y's broadcast dims."""
-    y, upstream = check.inputs["y"], check.inputs["upstream"]
+    (_, y), upstream = check.operands, check.upstream
     with np.errstate(all="ignore"):
-        elementwise = _rounded(y.dtype, -np.asarray(upstream.values, np.float64) * _div_quotient_over_divisor(check))
+        elementwise = y.dtype.carry(-np.asarray(upstream.values, np.float64) * _div_quotient_over_divisor(check))
         return as_dtype(ops.sum_to_shape(elementwise.astype(np.float64), y.shape), y.dtype)
 
 
 def _div_intermediate_overflows(check: Check) -> bool:
-    x, y = check.inputs.get("x"), check.inputs.get("y")
-    if x is None or y is None or "upstream" not in check.inputs or y.dtype.name not in dt.REDUCED_FLOATS:
+    if check.upstream is None or len(check.operands) != 2 or check.operands[1].dtype.name not in dt.REDUCED_FLOATS:
         return False
     return bool(np.isinf(_div_quotient_over_divisor(check)).any())
 

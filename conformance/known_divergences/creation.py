@@ -9,18 +9,12 @@ import torch
 
 from conformance import dtypes as dt
 from conformance.backends import torch_backend
-from conformance.divergences import (
-    Check,
-    ExpectedError,
-    GivesDtype,
-    KnownDivergence,
-    Raises,
-    Returns,
-    from_python,
-    layout_of,
-)
+from conformance.check import Check
+from conformance.conditions import any_flipped, from_python, layout_of
+from conformance.divergences import GivesDtype, KnownDivergence, Raises, Returns
 from conformance.layouts import significant_strides
-from conformance.oracle import Outcome, Tolerance
+from conformance.outcomes import ExpectedError, Outcome
+from conformance.tolerances import Tolerance
 
 CONSTRUCTORS = (
     "torch.tensor",
@@ -93,7 +87,7 @@ def _arange_step_sign_disagrees(check: Check) -> bool:
 
 def _kernel_runs(check: Check) -> bool:
     """linspace/logspace of fewer than 2 steps fill in a value without dispatching a kernel."""
-    return check.op not in ("torch.linspace", "torch.logspace") or check.inputs["steps"] >= 2
+    return check.label not in ("torch.linspace", "torch.logspace") or check.inputs["steps"] >= 2
 
 
 def _kernel_with_dtype(*names: str):
@@ -104,7 +98,7 @@ def _integer_range_applies(check: Check) -> bool:
     dtype = _dtype_arg(check)
     if dtype is None or dtype.kind not in ("int", "uint"):
         return False
-    return dtype.name in dt.INTS or not _kernel_runs(check)
+    return dtype.name in dt.FULLY_SUPPORTED_INTS or not _kernel_runs(check)
 
 
 def _integer_range(check: Check, reference: object) -> object:
@@ -117,12 +111,12 @@ def _integer_range(check: Check, reference: object) -> object:
     if steps == 0:
         return np.zeros(0, dtype=dtype.numpy)
     if steps == 1:  # no kernel: the single value (start, or base ** start) is converted
-        value = start if check.op == "torch.linspace" else base**start
+        value = start if check.label == "torch.linspace" else base**start
         return overflow if _out_of_range(value, dtype) else np.array([math.trunc(value)], dtype=dtype.numpy)
     if _out_of_range(start, dtype) or _out_of_range(end, dtype):
         return overflow
     exponents = np.linspace(math.trunc(start), math.trunc(end), steps)
-    values = exponents if check.op == "torch.linspace" else np.power(base, exponents)
+    values = exponents if check.label == "torch.linspace" else np.power(base, exponents)
     with np.errstate(invalid="ignore", over="ignore"):
         return np.trunc(values).astype(dtype.numpy)
 
@@ -134,7 +128,7 @@ _SMALLEST_SUBNORMAL = {"float16": 2.0**-24, "bfloat16": 2.0**-133, "float32": 2.
 
 def _endpoints(check: Check) -> tuple[float, float]:
     """start and end of a range op (arange, linspace, logspace)."""
-    if check.op == "torch.arange":
+    if check.label == "torch.arange":
         start, stop, _ = _range_args(check)
         return start, stop
     return check.inputs["start"], check.inputs["end"]
@@ -145,7 +139,7 @@ def _result_float_dtype(check: Check) -> str | None:
     for, or torch's default where none is asked for and the result is not integral."""
     dtype = _dtype_arg(check)
     if dtype is None:
-        if check.op == "torch.arange" and all(isinstance(v, int) for v in _range_args(check)):
+        if check.label == "torch.arange" and all(isinstance(v, int) for v in _range_args(check)):
             return None
         return dt.name_of(torch.get_default_dtype())
     return {"complex64": "float32", "complex128": "float64"}.get(dtype.name, dtype.name if dtype.is_floating else None)
@@ -164,8 +158,8 @@ def _range_step_bound(check: Check) -> Tolerance:
     smallest = _SMALLEST_SUBNORMAL[name]
     start, end = _endpoints(check)
     largest = max(abs(start), abs(end))
-    steps = abs(end - start) / abs(_range_args(check)[2]) if check.op == "torch.arange" else check.inputs["steps"]
-    if check.op == "torch.logspace":
+    steps = abs(end - start) / abs(_range_args(check)[2]) if check.label == "torch.arange" else check.inputs["steps"]
+    if check.label == "torch.logspace":
         return Tolerance(math.log(check.inputs.get("base", 10.0)) * 2 * eps * largest + eps, 1e-5)
     return Tolerance(eps, 2 * eps * largest + (steps / 2 + 2) * smallest)
 
@@ -175,7 +169,9 @@ def _range_endpoint_rounds_to_zero(check: Check) -> bool:
     dtype_name = _result_float_dtype(check)
     if dtype_name is None:
         return False
-    endpoints = _range_args(check)[:1] if check.op == "torch.arange" else (check.inputs["start"], check.inputs["end"])
+    endpoints = (
+        _range_args(check)[:1] if check.label == "torch.arange" else (check.inputs["start"], check.inputs["end"])
+    )
     return any(_rounds_to_zero(value, dtype_name) for value in endpoints)
 
 
@@ -184,9 +180,7 @@ def _full_fill_overflows(check: Check) -> bool:
     dtype = _dtype_arg(check) or dt.from_torch(torch.get_default_dtype())
     if not isinstance(fill, float | complex) or dtype.kind not in ("float", "complex"):
         return False
-    largest = float(np.finfo(np.float32 if dtype.name in ("bfloat16", "complex64") else dtype.numpy).max)
-    if dtype.name == "bfloat16":
-        largest = float(np.array(0x7F7F0000, dtype=np.uint32).view(np.float32))
+    largest = dtype.largest
     parts = (fill.real, fill.imag) if isinstance(fill, complex) else (fill,)
     return any(math.isfinite(p) and abs(p) > largest for p in parts)
 
@@ -254,7 +248,7 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.as_tensor(np.arange(3)[::-1])  # ValueError: At least one stride ... is negative",
         reason="torch tensors cannot have negative strides, and these calls share memory instead of copying",
         torch_gives=Raises(ValueError, "stride.*negative"),
-        when=lambda check: any(layout_of(value).flipped for value in check.inputs.values() if layout_of(value)),
+        when=any_flipped,
         link="https://github.com/pytorch/pytorch/issues/92680",
     ),
     KnownDivergence(

@@ -8,16 +8,12 @@ import numpy as np
 
 from conformance import dtypes as dt
 from conformance import ops, promotion
-from conformance.divergences import (
-    Check,
-    ExpectedError,
-    KnownDivergence,
-    Raises,
-    Returns,
-)
+from conformance.check import Check
+from conformance.conditions import is_python_scalar
+from conformance.divergences import KnownDivergence, Raises, Returns
 from conformance.inputs import ArrayInput
-from conformance.known_divergences.elementwise import _catalog_op, _operands
-from conformance.oracle import Outcome, as_dtype
+from conformance.normal import as_dtype
+from conformance.outcomes import ExpectedError, Outcome
 
 # ---------------------------------------------------------------------------
 # Type promotion
@@ -26,9 +22,7 @@ from conformance.oracle import Outcome, as_dtype
 def _promotion_groups(check: Check) -> tuple[list[str], list[str], list[object]]:
     """The operands' dtypes by torch's priority: dimensioned tensors, zero-dim tensors, Python scalars."""
     dimensioned, zero_dim, scalars = [], [], []
-    for name, value in check.inputs.items():
-        if name == "condition":
-            continue
+    for value in check.promoted:
         if isinstance(value, ArrayInput):
             (zero_dim if value.shape == () else dimensioned).append(value.dtype.name)
         elif isinstance(value, dt.DType):
@@ -45,16 +39,12 @@ def _promotion_involved(check: Check) -> bool:
 
 def _as_carrier(value: object, dtype_name: str) -> np.ndarray:
     """An operand converted to a dtype, as torch converts it (rounded, for bfloat16 and complex32)."""
-    array = value.values if isinstance(value, ArrayInput) else np.asarray(value)
-    dtype = dt.dtype(dtype_name)
-    with np.errstate(all="ignore"):
-        converted = np.asarray(array).astype(dtype.numpy)
-    return converted if dtype.native_numpy else dt.round_to(dtype.name, converted)
+    return dt.dtype(dtype_name).carry(value.values if isinstance(value, ArrayInput) else value)
 
 
 def _scalar_divided_by_tensor(check: Check) -> bool:
     first = next(iter(check.inputs.values()), None)
-    return check.op == "operator.truediv" and isinstance(first, bool | int | float | complex)
+    return check.label == "operator.truediv" and is_python_scalar(first)
 
 
 def _reciprocal_times_scalar(check: Check, reference: object) -> object:
@@ -82,7 +72,7 @@ def _reciprocal_times_scalar(check: Check, reference: object) -> object:
 def _promoted(check: Check) -> str | Outcome:
     """The dtype torch computes in (`conformance.promotion.result_type`; the default float for
     floating ops on integers), or the error torch's promotion raises."""
-    op = _catalog_op(check)
+    op = check.op
     try:
         common = promotion.result_type(*_promotion_groups(check))
     except promotion.PromotionError:
@@ -101,8 +91,9 @@ def _torch_promotion(check: Check, reference: object, unrounded: frozenset[str] 
     if isinstance(computed, Outcome):
         return computed
     operands = []
+    fixed = {operand.name for operand in check.op.operands if operand.dtype}
     for name, value in check.inputs.items():
-        if name == "condition":
+        if name in fixed:
             operands.append(value.values)
         elif name in unrounded:
             operands.append(_as_carrier(value, "float32"))
@@ -111,7 +102,7 @@ def _torch_promotion(check: Check, reference: object, unrounded: frozenset[str] 
             operands.append(_as_carrier(rounded, "float32") if unrounded else rounded)
     try:
         with np.errstate(all="ignore"):
-            result = np.asarray(_catalog_op(check).reference(np, *operands))
+            result = np.asarray(check.op.reference(np, *operands))
     except Exception as error:  # NumPy has no such loop either (bitwise ops on floats)
         return Outcome(error=error)
     return result if result.dtype == bool else as_dtype(result, computed)
@@ -125,13 +116,9 @@ _UNROUNDED_SECOND_OPERAND_CPU = frozenset({"mul", "true_divide", "floor_divide"}
 _UNROUNDED_PYTHON_SCALAR = frozenset({"add", "sub", "mul", "true_divide"})
 
 
-def _is_python_scalar(value: object) -> bool:
-    return isinstance(value, bool | int | float | complex)
-
-
 def _unrounded_operands(check: Check) -> frozenset[str]:
     """The operands torch reads unrounded, in float32, rather than rounded to the result dtype."""
-    op = _catalog_op(check)
+    op = check.op
     if op is None or op.arity != 2 or len(check.inputs) != 2 or _scalar_divided_by_tensor(check):
         return frozenset()
     computed = _promoted(check)
@@ -141,14 +128,14 @@ def _unrounded_operands(check: Check) -> frozenset[str]:
     if check.device_type == "cpu":
         if op.name not in _UNROUNDED_SECOND_OPERAND_CPU:
             return frozenset()
-        if check.op == "operator.mul" and _is_python_scalar(check.inputs[first]):
+        if check.label == "operator.mul" and is_python_scalar(check.inputs[first]):
             second = first  # `scalar * tensor` is tensor.__rmul__(scalar): the scalar is the kernel's second operand
         value = check.inputs[second]
-        single = _is_python_scalar(value) or (isinstance(value, ArrayInput) and value.values.size == 1)
+        single = is_python_scalar(value) or (isinstance(value, ArrayInput) and value.values.size == 1)
         return frozenset({second}) if single and _changes_when_rounded(value, computed) else frozenset()
     if op.name not in _UNROUNDED_PYTHON_SCALAR:
         return frozenset()
-    return frozenset(name for name in (first, second) if _is_python_scalar(check.inputs[name]))
+    return frozenset(name for name in (first, second) if is_python_scalar(check.inputs[name]))
 
 
 def _changes_when_rounded(value: object, dtype: str) -> bool:
@@ -183,9 +170,7 @@ ENTRIES: list[KnownDivergence] = [
             "scalars are weak; torch computes in the promoted dtype, so values wrap or round there too"
         ),
         torch_gives=Returns(_torch_promotion, "the op computed in torch's promoted dtype", where_reference_raises=True),
-        when=lambda check: (
-            _catalog_op(check) is not None and _promotion_involved(check) and not _scalar_divided_by_tensor(check)
-        ),
+        when=lambda check: check.op is not None and _promotion_involved(check) and not _scalar_divided_by_tensor(check),
         link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
     ),
     KnownDivergence(
@@ -244,7 +229,7 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.tensor([True]) - 2  # RuntimeError; np.array([True]) - 2  # array([-1])",
         reason="torch forbids `-` on bool tensors outright, pointing to ~ or logical_not() for masks",
         torch_gives=Raises(RuntimeError, "Subtraction, the `-` operator, with .*bool"),
-        when=lambda check: any(inp.dtype.name == "bool" for inp in _operands(check)),
+        when=lambda check: any(inp.dtype.name == "bool" for inp in check.operands),
         link="https://pytorch.org/docs/stable/generated/torch.sub.html",
     ),
 ]

@@ -1,0 +1,123 @@
+"""Conditions and models shared by the known divergences: small typed functions of a `Check`.
+
+An entry's `when` is a predicate over the check (its Op, Form, operands, device and the
+reference's outcome); an entry's model reads the same record. What more than one area
+of the registry needs lives here, so that entries read as data and no area imports
+another's private helpers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from conformance import dtypes as dt
+from conformance.check import Check
+from conformance.inputs import ArrayInput
+from conformance.normal import Expected
+
+PYTHON_SCALAR = bool | int | float | complex
+_PYTHON_KINDS = {"bool", "int", "float", "complex"}
+
+
+def is_python_scalar(value: object) -> bool:
+    return isinstance(value, PYTHON_SCALAR)
+
+
+def layout_of(value: object):
+    """The layout of an array input, None for other inputs."""
+    return value.layout if isinstance(value, ArrayInput) else None
+
+
+def any_flipped(check: Check) -> bool:
+    """Whether an array input has a negative-stride (flipped) layout."""
+    return any(layout_of(value).flipped for value in check.inputs.values() if layout_of(value))
+
+
+def scalar_kinds(data: object) -> set[str]:
+    """The Python scalar kinds in nested lists/tuples (bool is its own kind, not an int).
+
+    Anything else (a NumPy array or scalar, a tensor) is named by its type.
+    """
+    if isinstance(data, list | tuple):
+        found: set[str] = set()
+        for item in data:
+            found |= scalar_kinds(item)
+        return found
+    for kind, python_type in (("bool", bool), ("int", int), ("float", float), ("complex", complex)):
+        if type(data) is python_type:
+            return {kind}
+    return {type(data).__name__}
+
+
+def from_python(check: Check) -> bool:
+    """Whether every data input is Python scalars or lists/tuples of them (no NumPy, no tensors)."""
+    for value in check.inputs.values():
+        if value is None or isinstance(value, str | dt.DType):
+            continue
+        if not scalar_kinds(value) <= _PYTHON_KINDS:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Catalog calls
+
+
+def uniform(check: Check) -> bool:
+    """All operands that take part in promotion are arrays of one dtype: no promotion is involved."""
+    values = check.promoted
+    return all(isinstance(v, ArrayInput) for v in values) and len({v.dtype.name for v in values}) <= 1
+
+
+def lacks_kernel(check: Check) -> bool:
+    """A catalog op on operands of one dtype for which torch has no kernel."""
+    return (
+        check.op is not None
+        and uniform(check)
+        and any(inp.dtype.name in check.op.torch_lacks for inp in check.operands)
+    )
+
+
+def any_complex(check: Check) -> bool:
+    """Whether an operand is complex: a complex array, or a Python complex scalar."""
+    return any(inp.dtype.is_complex for inp in check.operands) or any(
+        isinstance(v, complex) for v in check.inputs.values()
+    )
+
+
+def result_shape(check: Check) -> tuple[int, ...] | None:
+    """The shape of an elementwise result; None where the operands do not broadcast, or an
+    in-place form's result would not fit into self."""
+    try:
+        shape = np.broadcast_shapes(*(inp.shape for inp in check.operands))
+    except ValueError:
+        return None
+    if check.form is not None and check.form.inplace and shape != check.operands[0].shape:
+        return None
+    return shape
+
+
+def nonempty_result(check: Check) -> bool:
+    shape = result_shape(check)
+    return shape is not None and math.prod(shape) > 0
+
+
+def operand_values(check: Check) -> list[np.ndarray]:
+    """Every input of the call, as NumPy values in call order (Python scalars as 0-d arrays)."""
+    return [v.values if isinstance(v, ArrayInput) else np.asarray(v) for v in check.inputs.values()]
+
+
+# ---------------------------------------------------------------------------
+# Models: torch's documented result, computed from the reference's
+
+
+def reference_values(reference: object) -> np.ndarray:
+    """The reference's values, whether tagged with a dtype NumPy lacks or not."""
+    return np.asarray(reference.values if isinstance(reference, Expected) else reference)
+
+
+def keep_tag(reference: object, values: np.ndarray) -> object:
+    """`values` in place of the reference's, keeping a bfloat16 tag where there is one."""
+    return Expected(values, reference.dtype) if isinstance(reference, Expected) else values

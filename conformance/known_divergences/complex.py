@@ -1,0 +1,168 @@
+"""Known divergences of complex elementwise results (suites/test_broadcast.py): extremal
+values, signed zeros, and torch's complex formulas (pow through exp and log, reciprocal)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from conformance import conditions, ops
+from conformance import dtypes as dt
+from conformance.check import Check
+from conformance.divergences import KnownDivergence, Raises, Returns
+from conformance.tolerances import Tolerance, tolerance_for
+
+
+def _complex_extremal(check: Check) -> np.ndarray:
+    """Result positions computed from a complex input with a NaN or infinite part, or a part
+    whose square overflows (|part| >= sqrt(max)) or underflows (0 < |part| < sqrt(tiny))."""
+    shape = conditions.result_shape(check) or ()
+    mask = np.zeros(shape, dtype=bool)
+    for inp in check.operands:
+        if inp.dtype.is_complex:
+            parts = np.abs(np.stack([inp.values.real, inp.values.imag]))
+            extremal = ~np.isfinite(parts) | (parts >= math.sqrt(inp.dtype.largest))
+            extremal |= (parts > 0) & (parts < math.sqrt(inp.dtype.smallest_normal))
+            mask |= np.broadcast_to(extremal.any(axis=0), shape)
+    return mask
+
+
+def _complex_zero_base(check: Check) -> np.ndarray:
+    base = check.operands[0]
+    return np.broadcast_to(base.values == 0, conditions.result_shape(check) or ())
+
+
+def _complex_pow_log(check: Check) -> np.ndarray:
+    """y * log x of a complex pow, in complex128, broadcast to the result: the argument torch passes to exp."""
+    x, y = conditions.operand_values(check)
+    with np.errstate(all="ignore"):
+        exponent = np.asarray(y, np.complex128) * np.log(np.asarray(x, np.complex128))
+    return np.broadcast_to(exponent, conditions.result_shape(check) or ())
+
+
+def _complex_pow_exponent(check: Check) -> float:
+    """The largest finite |y * log x|."""
+    size = np.abs(_complex_pow_log(check))
+    finite = size[np.isfinite(size)]
+    return float(finite.max()) if finite.size else 0.0
+
+
+def _complex_pow_dtype(check: Check) -> tuple[str, float]:
+    """The result's complex dtype and the unit roundoff of its parts."""
+    dtype = check.reference_dtype if check.reference_dtype in ("complex64", "complex128") else "complex64"
+    return dtype, dt.dtype(dtype).eps / 2
+
+
+def _complex_pow_tolerance(check: Check) -> Tolerance:
+    """exp(y * log x) turns the rounding of y * log x (a unit roundoff u of |y * log x|, twice: the
+    log and the product) into a relative error of the result: rtol grows by 2 u |y log x|."""
+    dtype, roundoff = _complex_pow_dtype(check)
+    base = tolerance_for(dtype)
+    return Tolerance(base.rtol + 2 * roundoff * _complex_pow_exponent(check), base.atol)
+
+
+def _complex_pow_overflows(check: Check) -> np.ndarray:
+    """Result positions whose magnitude exp(Re(y log x)) reaches the dtype's largest value (within
+    the tolerance's relative error): there the parts are exp's in torch and products with inf*0 = nan
+    in NumPy, and neither is the rounded exact result."""
+    dtype, _ = _complex_pow_dtype(check)
+    largest = math.log(dt.dtype(dtype).largest)
+    with np.errstate(invalid="ignore"):
+        return np.real(_complex_pow_log(check)) >= largest - 2 * _complex_pow_tolerance(check).rtol
+
+
+def _complex_reciprocal_of_zero(check: Check, reference: object) -> object:
+    values = conditions.reference_values(reference).copy()
+    values[np.broadcast_to(check.operands[0].values == 0, values.shape)] = complex(math.inf, math.nan)
+    return values
+
+
+ENTRIES: list[KnownDivergence] = [
+    KnownDivergence(
+        id="complex-extremal-values",
+        ops=ops.labels(),
+        summary="complex results from extremal inputs (a NaN or infinite part, or one whose square overflows or "
+        "underflows) are not C99-conforming",
+        example="torch.log1p(torch.tensor(1e-38 + 1e-45j))  # nan+nanj; NumPy: 0+1e-45j",
+        reason=(
+            "torch does not follow C99 Annex G for complex extremal values; its notes on numerical accuracy "
+            "say results with such inputs are not guaranteed. The suite compares every other element"
+        ),
+        when=lambda check: (
+            conditions.any_complex(check)
+            and conditions.result_shape(check) is not None
+            and bool(_complex_extremal(check).any())
+        ),
+        skip=_complex_extremal,
+        link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html#extremal-values",
+    ),
+    KnownDivergence(
+        id="complex-signed-zeros",
+        ops=ops.labels(),
+        summary="the signs of zero parts of complex results differ (torch.neg gives 0+0j for every complex zero)",
+        example="torch.neg(torch.tensor(0j))  # 0.+0.j; np.negative(0j)  # -0.-0.j",
+        reason="torch computes several complex ops with other formulas than NumPy's (neg as 0 - z, for one), "
+        "and the sign of a zero part follows the formula",
+        when=conditions.any_complex,
+        signed_zeros=False,
+        link="https://github.com/pytorch/pytorch/issues/154501",
+    ),
+    KnownDivergence(
+        id="complex-pow-zero-base",
+        ops=ops.labels(lambda op: op.name == "pow"),
+        summary="complex pow with a zero base is computed as exp(y * log 0): 0**0 is nan+nanj (NumPy: 1)",
+        example="torch.pow(torch.tensor(0j), torch.tensor(0j))  # nan+nanj; np.power(0j, 0j)  # 1+0j",
+        reason="torch evaluates complex powers through exp and log without special-casing a zero base",
+        when=lambda check: (
+            conditions.any_complex(check)
+            and conditions.nonempty_result(check)
+            and bool(_complex_zero_base(check).any())
+        ),
+        skip=_complex_zero_base,
+        link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html#extremal-values",
+    ),
+    KnownDivergence(
+        id="complex-pow-through-exp-log",
+        ops=ops.labels(lambda op: op.name == "pow"),
+        summary=(
+            "complex pow is computed as exp(y * log x): its relative error grows with |y * log x| "
+            "(NumPy multiplies out small integer powers), and the parts of an overflowing result differ"
+        ),
+        example=(
+            "torch.pow(torch.tensor(1.0262504e7j), torch.tensor(2+0j))  # -1.0531884e14-9.2e6j; "
+            "np.power(np.complex64(1.0262504e7j), np.complex64(2))  # -1.0531899e14+0j (relative error 1.4e-6)"
+        ),
+        reason=(
+            "torch evaluates complex powers through exp and log, so the rounding of y * log x (a unit roundoff "
+            "of its size) becomes a relative error of the result; complex64's default rtol is 1.3e-6. Where the "
+            "result overflows (torch.pow(65536j, 8+0j): inf+1.2e32j, NumPy inf+nanj) the elements are not compared"
+        ),
+        tolerance=_complex_pow_tolerance,
+        skip=_complex_pow_overflows,
+        when=lambda check: (
+            conditions.any_complex(check) and conditions.nonempty_result(check) and _complex_pow_exponent(check) > 1
+        ),
+        link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html",
+    ),
+    KnownDivergence(
+        id="complex-reciprocal-of-zero",
+        ops=ops.labels(lambda op: op.name == "reciprocal"),
+        summary="the complex reciprocal of zero is inf+nanj in torch, nan+nanj in NumPy",
+        example="torch.reciprocal(torch.tensor(0j))  # inf+nanj; np.reciprocal(0j)  # nan+nanj",
+        reason="torch divides 1 by the complex zero with its own division routine",
+        torch_gives=Returns(_complex_reciprocal_of_zero, "NumPy's reciprocal with zeros mapped to inf+nanj"),
+        when=lambda check: conditions.any_complex(check) and bool((check.operands[0].values == 0).any()),
+        link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html#extremal-values",
+    ),
+    KnownDivergence(
+        id="inplace-abs-of-complex",
+        ops=("Tensor.abs_",),
+        summary="in-place abs of a complex tensor raises in torch; NumPy stores |z| back as a complex number",
+        example="torch.tensor([3 + 4j]).abs_()  # RuntimeError; np.abs(a, out=a) gives [5+0j]",
+        reason="torch refuses in-place ops whose result dtype (real) differs from self's (complex) for abs",
+        torch_gives=Raises(RuntimeError, "In-place abs is not supported for complex tensors"),
+        when=lambda check: conditions.any_complex(check),
+        link="https://pytorch.org/docs/stable/generated/torch.abs.html",
+    ),
+]

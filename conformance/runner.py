@@ -1,0 +1,104 @@
+"""The one place a check runs both sides: build the same inputs for torch and for the
+reference, call each under its own error capture, and hand both outcomes to the oracle.
+
+`check_op` runs a catalog op in one of its forms; `check_call` runs any pair of calls
+(a constructor, a conversion) as thunks; `build_both` gives a suite with a call of its
+own (an in-place rule, a view check) the inputs built on either side. cupy.testing's
+one test body run on both libraries is the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from conformance import dtypes as dt
+from conformance.backends import reference_backend, torch_backend
+from conformance.check import Check
+from conformance.compare import DEFAULTS, Options
+from conformance.inputs import ArrayInput
+from conformance.normal import as_dtype
+from conformance.ops import Form, Op
+from conformance.oracle import assert_conforms
+from conformance.outcomes import Outcome, capture
+
+
+class Built(NamedTuple):
+    """The inputs of a check built on both sides, in input order (other values passed as they are)."""
+
+    tensors: list[Any]
+    arrays: list[Any]
+    xp: Any  # the reference's array module: NumPy, or CuPy on CUDA
+
+
+class Ran(NamedTuple):
+    """Both sides' outcomes of a check that conformed."""
+
+    actual: Outcome
+    expected: Outcome
+
+
+def build_both(inputs: Mapping[str, Any], device: str) -> Built:
+    """Each `ArrayInput` built as a tensor on `device` and as an array of its reference."""
+    torch_side, reference = torch_backend(device), reference_backend(device)
+
+    def build(backend, value):
+        return backend.build(value) if isinstance(value, ArrayInput) else value
+
+    return Built(
+        [build(torch_side, v) for v in inputs.values()],
+        [build(reference, v) for v in inputs.values()],
+        reference.xp,
+    )
+
+
+def reference_outcome(fn: Callable[[], Any], dtype: dt.DType | str | None = None) -> Outcome:
+    """Run the reference; where `dtype` has no NumPy dtype of its own (bfloat16), the
+    reference computes in its float32 carrier and the result is rounded and tagged."""
+    outcome = capture(fn)
+    if dtype is None or dt.dtype(dtype).native_numpy or outcome.raised:
+        return outcome
+    if np.asarray(outcome.value).dtype == dt.dtype(dtype).numpy:  # a bool result of a comparison stays bool
+        outcome.value = as_dtype(outcome.value, dtype)
+    return outcome
+
+
+def check_call(
+    check: Check,
+    torch_call: Callable[[], Any],
+    reference_call: Callable[[], Any],
+    *,
+    dtype: dt.DType | str | None = None,
+    options: Options = DEFAULTS,
+) -> Ran:
+    """Run both calls, each under its own error capture, and assert that torch conforms.
+
+    `dtype` names the result's dtype where the reference computes it in a carrier (bfloat16)."""
+    ran = Ran(capture(torch_call), reference_outcome(reference_call, dtype))
+    assert_conforms(ran.actual, ran.expected, check, options)
+    return ran
+
+
+def check_op(
+    op: Op,
+    form: Form,
+    inputs: Mapping[str, Any],
+    device: str,
+    *,
+    dtype: dt.DType | None = None,
+    arguments: Mapping[str, Any] | None = None,
+    options: Options = DEFAULTS,
+) -> Ran:
+    """`form` on tensors against the op's reference on arrays, both built from `inputs`
+    (named as the op's operands; Python scalars passed as they are) with `arguments`."""
+    arguments = dict(arguments or {})
+    built = build_both(inputs, device)
+    return check_call(
+        Check.of(op, form, inputs, device=device),
+        lambda: form.call(*built.tensors, **arguments),
+        lambda: op.reference(built.xp, *built.arrays, dtype=dtype, **arguments),
+        dtype=dtype,
+        options=options,
+    )
