@@ -14,7 +14,20 @@ compose in this order).
 from __future__ import annotations
 
 from conformance.divergences import Registry
-from conformance.known_divergences import autograd, complex, creation, elementwise, interop, promotion
+from conformance.known_divergences import (
+    autograd,
+    complex,
+    copies,
+    creation,
+    elementwise,
+    indexing,
+    interop,
+    linalg,
+    promotion,
+    random,
+    reductions,
+    shapes,
+)
 
 ENTRIES = [
     *creation.ENTRIES,
@@ -23,5 +36,11 @@ ENTRIES = [
     *promotion.ENTRIES,
     *interop.ENTRIES,
     *autograd.ENTRIES,
+    *reductions.ENTRIES,
+    *indexing.ENTRIES,
+    *shapes.ENTRIES,
+    *linalg.ENTRIES,
+    *copies.ENTRIES,
+    *random.ENTRIES,
 ]
 REGISTRY = Registry(ENTRIES)

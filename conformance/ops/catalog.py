@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import torch
 
 from conformance import dtypes as dt
 from conformance.ops import derivatives as d
+from conformance.ops import indexing, linalg, reductions, shapes
 from conformance.ops import references as ref
 from conformance.ops.types import (
     BINARY,
@@ -26,7 +26,6 @@ from conformance.ops.types import (
     forms,
     function,
     method,
-    python_operator,
     shift_counts,
     within,
 )
@@ -286,87 +285,8 @@ ELEMENTWISE: tuple[Op, ...] = (
 )
 
 
-def structural(
-    name,
-    forms_,
-    reference,
-    shapes,
-    vjp,
-    *,
-    operands=UNARY,
-    dtypes=dt.FLOATS + dt.COMPLEX,
-    family="reduction",
-    scale=None,
-) -> Op:
-    """An op that is not elementwise: its operand shapes and arguments are drawn as `shapes` says,
-    and its gradient is a vector-Jacobian product in closed form."""
-    gradient = Gradient(vjp=vjp, domain=within(), scale=scale)
-    return Op(name, forms_, reference, dtypes, operands, family=family, shapes=shapes, gradient=gradient)
-
-
-# Ops that are not elementwise. Today the autograd suite compares their gradients; their
-# forward results are not yet compared by a suite of their own.
-STRUCTURAL: tuple[Op, ...] = (
-    structural("sum", (function("sum"), method("sum")), ref.reduce("sum"), "reduction", d.sum_vjp),
-    structural("mean", (function("mean"), method("mean")), ref.reduce("mean"), "reduction", d.mean_vjp),
-    structural(
-        "var",
-        (Form("torch.var", lambda x, dim=None: torch.var(x, dim=dim, correction=1), "function"),),
-        ref.reduce("var", ddof=1),
-        "reduction",
-        d.var_vjp,
-        dtypes=dt.FLOATS,
-        scale=d.centred_scale,
-    ),
-    structural(
-        "std",
-        (Form("torch.std", lambda x, dim=None: torch.std(x, dim=dim, correction=1), "function"),),
-        ref.reduce("std", ddof=1),
-        "reduction",
-        d.std_vjp,
-        dtypes=dt.FLOATS,
-        scale=d.centred_scale,
-    ),
-    structural(
-        "amax", (function("amax"), method("amax")), ref.reduce("amax"), "reduction", d.amax_vjp, dtypes=dt.FLOATS
-    ),
-    structural(
-        "matmul",
-        (function("matmul"), method("matmul"), python_operator("matmul")),
-        "matmul",
-        "matmul",
-        d.matmul_vjp,
-        operands=BINARY,
-        family="linalg",
-    ),
-    structural(
-        "index",
-        (Form("Tensor.__getitem__[int array]", lambda x, index: x[torch.as_tensor(index)], "operator"),),
-        ref.gather,
-        "gather",
-        d.gather_vjp,
-        family="indexing",
-    ),
-    structural(
-        "mask",
-        (Form("Tensor.__getitem__[bool mask]", lambda x, mask: x[torch.as_tensor(mask)], "operator"),),
-        ref.masked,
-        "mask",
-        d.mask_vjp,
-        family="indexing",
-    ),
-    structural(
-        "reshape", (function("reshape"), method("reshape")), ref.reshape, "reshape", d.reshape_vjp, family="shape"
-    ),
-    structural(
-        "transpose",
-        (function("transpose"), method("transpose")),
-        ref.transpose,
-        "transpose",
-        d.transpose_vjp,
-        family="shape",
-    ),
-)
+# Ops that are not elementwise, one module per area.
+STRUCTURAL: tuple[Op, ...] = (*reductions.OPS, *linalg.OPS, *indexing.OPS, *shapes.OPS)
 
 
 ALL_OPS: tuple[Op, ...] = (*ELEMENTWISE, *STRUCTURAL)

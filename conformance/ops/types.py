@@ -184,3 +184,21 @@ class Op:
 
     def _repr_pretty_(self, printer, cycle) -> None:  # how Hypothesis prints an op
         printer.text(f"ops.op({self.name!r})")
+
+
+def structural(
+    name,
+    forms_,
+    reference,
+    shapes,
+    vjp,
+    *,
+    operands=UNARY,
+    dtypes=dt.FLOATS + dt.COMPLEX,
+    family="reduction",
+    scale=None,
+) -> Op:
+    """An op that is not elementwise: its operand shapes and arguments are drawn as `shapes` says,
+    and its gradient is a vector-Jacobian product in closed form."""
+    gradient = Gradient(vjp=vjp, domain=within(), scale=scale)
+    return Op(name, forms_, reference, dtypes, operands, family=family, shapes=shapes, gradient=gradient)
