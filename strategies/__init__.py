@@ -3,7 +3,7 @@
 from strategies.devices import devices
 from strategies.dtypes import dtypes, supported_dtypes
 from strategies.layouts import layouts, writable_layouts
-from strategies.shapes import broadcastable_shapes, non_broadcastable_shapes, shapes
+from strategies.shapes import broadcastable_shapes, non_broadcastable_shapes, shapes, sized_shapes
 from strategies.values import array_inputs, arrays, elements, float_specials, integer_specials
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "layouts",
     "non_broadcastable_shapes",
     "shapes",
+    "sized_shapes",
     "supported_dtypes",
     "writable_layouts",
 ]

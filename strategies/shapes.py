@@ -77,3 +77,37 @@ def non_broadcastable_shapes(
     first[axis], second[axis] = left, right
     drop = draw(st.integers(0, axis))  # rank extension on the other side keeps them incompatible
     return tuple(first), tuple(second[drop:])
+
+
+# torch's CPU kernels run vectorised loops over the innermost dim, in vectors of up to 64
+# elements (int8 on AVX-512), and split work between threads above an internal grain of
+# 32,768 elements (at::internal::GRAIN_SIZE).
+SIMD_WIDTH = 64
+PARALLEL_GRAIN = 32_768
+LARGE_ELEMENTS = 2 * PARALLEL_GRAIN + SIMD_WIDTH + 1
+
+
+@st.composite
+def sized_shapes(
+    draw: st.DrawFn, *, min_dims: int = 0, max_dims: int = 4, max_side: int = MAX_SIDE, large: bool = True
+) -> tuple[int, ...]:
+    """Shapes in three tiers, so vectorised and multithreaded kernels are compared too.
+
+    Seven draws in ten are small `shapes` (every rank, zero-size and size-1 dims); two in
+    ten end in a dim of 64k + t elements (t in 1..63: a vector loop and its scalar tail);
+    one in ten (where `large`) holds more than 32,768 elements, past torch's parallel grain,
+    with up to `LARGE_ELEMENTS`. The tier draw shrinks toward the small tier.
+    """
+    tier = draw(st.integers(0, 9), label="size tier")
+    if tier < 7 or (tier == 9 and not large):
+        return draw(shapes(min_dims=min_dims, max_dims=max_dims, max_side=max_side))
+    leading = draw(
+        shapes(min_dims=max(min_dims - 1, 0), max_dims=max(max_dims - 1, 0), min_side=1, max_side=3, max_elements=4),
+        label="leading dims",
+    )
+    if tier < 9:
+        last = SIMD_WIDTH * draw(st.integers(1, 8)) + draw(st.integers(1, SIMD_WIDTH - 1), label="tail")
+    else:
+        outer = math.prod(leading)
+        last = draw(st.integers(PARALLEL_GRAIN // outer + 1, LARGE_ELEMENTS // outer), label="large dim")
+    return (*leading, last)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 import strategies as cs
 from conformance import dtypes as dt
@@ -129,6 +130,20 @@ def test_writable_layouts_never_expand(layout):
 def test_array_inputs_are_constant_along_expanded_dims(inp):
     for dim in inp.layout.expanded:
         assert (np.diff(inp.values, axis=dim) == 0).all()
+
+
+def test_sized_shapes_reach_simd_tails_and_the_parallel_grain():
+    """Shapes past a multiple of the vector width, and past torch's parallel grain, are drawn
+    (a bug in a vectorised loop, its tail, or the threaded path is then reachable)."""
+    from strategies.shapes import LARGE_ELEMENTS, PARALLEL_GRAIN, SIMD_WIDTH
+
+    reaches(cs.sized_shapes(), lambda s: len(s) > 0 and s[-1] > SIMD_WIDTH and s[-1] % SIMD_WIDTH != 0)
+    reaches(cs.sized_shapes(), lambda s: math.prod(s) > PARALLEL_GRAIN)
+    reaches(cs.sized_shapes(), lambda s: s == ())
+    for shape in (find(cs.sized_shapes(), lambda s: math.prod(s) > PARALLEL_GRAIN, settings=FIND),):
+        assert math.prod(shape) <= LARGE_ELEMENTS
+    with pytest.raises(NoSuchExample):
+        find(cs.sized_shapes(large=False), lambda s: math.prod(s) > PARALLEL_GRAIN, settings=FIND)
 
 
 # --- dtypes, devices, Python data -----------------------------------------------------------
