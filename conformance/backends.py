@@ -194,9 +194,13 @@ def device_availability(device: str) -> Availability:
             return Availability(False, f"no {kind} device: torch.{kind}.is_available() is False")
         return Availability(True)
     try:
-        torch.empty(1, device=parsed)
+        probe = torch.zeros(1, device=parsed)
     except Exception as error:  # a private backend that is not loaded, for one
         return Availability(False, f"torch cannot allocate on {device}: {error}")
+    try:
+        probe.to("cpu")
+    except Exception:  # the meta device: tensors of shapes and dtypes, no values
+        return Availability(False, f"{device} holds no data (its tensors cannot be read back), so nothing can be compared")
     return Availability(True)
 
 

@@ -189,6 +189,7 @@ def _compare_normal(a: Normal, e: Normal, options: Options, device: str | None) 
 
 def assert_all_close(actual: np.ndarray, expected: np.ndarray, tolerance: Tolerance, what: str) -> None:
     """NumPy-space closeness of two float arrays, for checks that are not op calls (gradients)."""
+    __tracebackhide__ = True
     found = compare_floats(np.asarray(actual), np.asarray(expected), tolerance, signed_zeros=False)
     if found:
         found.summary = f"{found.summary}  [{what}]"

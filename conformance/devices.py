@@ -32,6 +32,8 @@ def canonical(name: str) -> str:
     except (RuntimeError, ValueError) as error:
         raise DeviceError(f"unknown device {name.strip()!r}: {error}") from None
     if device.type in ("cpu", "mps"):
+        if device.index not in (None, 0):
+            raise DeviceError(f"unknown device {name.strip()!r}: there is one {device.type} device, {device.type!r}")
         return device.type
     return f"{device.type}:{device.index or 0}"
 

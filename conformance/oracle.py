@@ -30,6 +30,7 @@ def assert_conforms(actual: Any, expected: Any, check: Check, options: Options =
 
     `actual` and `expected` are results or `Outcome`s (see `outcomes.capture`); `check`
     names the call, its inputs and the device a tensor result must live on."""
+    __tracebackhide__ = True  # a failure reads from the check that failed, not from the oracle
     actual_outcome, expected_outcome = _outcome(actual), _outcome(expected)
     check = replace(check, reference=expected_outcome)
     found = compare(actual_outcome, expected_outcome, options, check.device)

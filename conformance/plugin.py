@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 from collections import Counter
 
 import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import InvalidArgument
 
 from conformance import backends, devices, records
 from conformance.dtypes import DType
@@ -37,7 +39,8 @@ PROFILES = {
     "thorough": dict(
         max_examples=500,
         deadline=None,
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        # every phase but target: no check calls hypothesis.target
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink, Phase.explain],
         suppress_health_check=[HealthCheck.too_slow],
     ),
 }
@@ -64,7 +67,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    profile = config.getoption("hypothesis_profile", None)
+    if profile is not None:
+        try:
+            settings.get_profile(profile)
+        except InvalidArgument:
+            known = ", ".join(PROFILES)
+            raise pytest.UsageError(f"unknown --hypothesis-profile {profile!r}; this suite's profiles are {known}") from None
     option = config.getoption("--devices")
     try:
         chosen = devices.parse(option) if option is not None else devices.discover()
@@ -73,26 +84,59 @@ def pytest_configure(config: pytest.Config) -> None:
     devices.set_devices_under_test(chosen)
 
 
-def _versions() -> list[str]:
+def environment(config: pytest.Config) -> dict[str, str]:
+    """The run's environment: what a report needs to say which torch it tested, and how."""
+    import hypothesis
+
     cupy = backends.cupy_availability(0)
     if cupy:
         import cupy as cp
 
-        cupy_line = f"cupy {cp.__version__}"
+        cupy_version = cp.__version__
     else:
-        cupy_line = f"cupy absent: {cupy.reason}"
-    import hypothesis
+        cupy_version = f"absent: {cupy.reason}"
+    if torch.version.cuda:
+        build = f"CUDA {torch.version.cuda}"
+    elif getattr(torch.version, "hip", None):
+        build = f"ROCm {torch.version.hip}"
+    else:
+        build = "CPU build"
+    seed = config.getoption("hypothesis_seed", None)
+    profile = settings.get_current_profile_name()
+    return {
+        "torch": torch.__version__,
+        "torch_build": build,
+        "numpy": np.__version__,
+        "cupy": cupy_version,
+        "hypothesis": hypothesis.__version__,
+        "python": platform.python_version(),
+        "devices": ",".join(devices.devices_under_test()),
+        "profile": profile,
+        "seed": str(seed) if seed is not None else ("derandomized" if settings().derandomize else "random"),
+    }
 
-    build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU build"
+
+def _versions(config: pytest.Config) -> list[str]:
+    facts = environment(config)
     return [
-        f"torch {torch.__version__} ({build}), numpy {np.__version__}, {cupy_line}",
-        f"hypothesis {hypothesis.__version__} (profile {settings.get_current_profile_name()}), "
-        f"python {platform.python_version()}",
+        f"torch {facts['torch']} ({facts['torch_build']}), numpy {facts['numpy']}, cupy {facts['cupy']}",
+        f"hypothesis {facts['hypothesis']} (profile {facts['profile']}, seed {facts['seed']}), "
+        f"python {facts['python']}",
     ]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The environment as global properties of the JUnit XML report, where one is written."""
+    from _pytest.junitxml import xml_key
+
+    xml = session.config.stash.get(xml_key, None)
+    if xml is not None:
+        for name, value in environment(session.config).items():
+            xml.add_global_property(name, value)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    lines = _versions()
+    lines = _versions(config)
     under_test = devices.devices_under_test()
     described = [f"{d} (reference: {backends.reference_backend(d).name})" for d in under_test]
     lines.append("devices under test: " + ", ".join(described))
@@ -118,7 +162,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("device", [_device_param(d) for d in devices.devices_under_test()])
 
 
+def shell_safe(text: str) -> str:
+    """An id a shell passes as one word: no whitespace or quotes (`grad = None` -> `grad=None`,
+    `fresh graphs` -> `fresh-graphs`)."""
+    text = re.sub(r"\s*([=,])\s*", r"\1", text.strip())
+    return re.sub(r"\s+", "-", text).replace("'", "").replace('"', "")
+
+
 def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    if isinstance(val, str):
+        return shell_safe(val)
     if isinstance(val, DType):
         return val.name
     if isinstance(val, Layout):

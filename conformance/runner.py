@@ -76,6 +76,7 @@ def check_call(
     """Run both calls, each under its own error capture, and assert that torch conforms.
 
     `dtype` names the result's dtype where the reference computes it in a carrier (bfloat16)."""
+    __tracebackhide__ = True
     ran = Ran(capture(torch_call), reference_outcome(reference_call, dtype))
     assert_conforms(ran.actual, ran.expected, check, options)
     return ran
@@ -93,6 +94,7 @@ def check_op(
 ) -> Ran:
     """`form` on tensors against the op's reference on arrays, both built from `inputs`
     (named as the op's operands; Python scalars passed as they are) with `arguments`."""
+    __tracebackhide__ = True
     arguments = dict(arguments or {})
     built = build_both(inputs, device)
     return check_call(
