@@ -63,3 +63,59 @@ def test_xdist_runs_the_suite(pytester):
     result = run(pytester, CREATION, "-n", "2", "-k", "test_eye and (float32 or int16)")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["created: 2/2 workers", "*passed*"])
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        (("--hypothesis-profile", "nosuch"), "*unknown --hypothesis-profile 'nosuch'*"),
+        (("--devices", "meta"), "*meta* holds no data*"),
+        (("--devices", "cpu:7"), "*unknown device 'cpu:7'*"),
+    ],
+    ids=["profile", "meta", "cpu-index"],
+)
+def test_bad_options_are_one_line_usage_errors(pytester, option, message):
+    result = run(pytester, CREATION, *option, "--collect-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert "Traceback" not in result.stderr.str() and "INTERNALERROR" not in result.stdout.str()
+
+
+def test_ids_are_shell_safe(pytester):
+    """No collected id holds whitespace or quotes, so `pytest suites/x.py::test[id]` is one shell word
+    (brackets aside)."""
+    result = run(pytester, str(ROOT / "suites"), "--collect-only", "-q")
+    ids = [line for line in result.stdout.lines if "::" in line]
+    assert len(ids) > 1000
+    unsafe = [line for line in ids if any(c.isspace() or c in "'\"" for c in line)]
+    assert not unsafe, unsafe[:5]
+
+
+def test_environment_reaches_junit_xml_as_global_properties(pytester):
+    xml = pytester.path / "report.xml"
+    run(pytester, CREATION, "-k", "test_eye and float32", f"--junitxml={xml}", "-p", "no:randomly")
+    text = xml.read_text()
+    for name in ("torch", "torch_build", "numpy", "cupy", "hypothesis", "python", "devices", "profile", "seed"):
+        assert f'<property name="{name}" value=' in text, name
+
+
+def test_a_failure_starts_with_the_divergence_not_the_harness(pytester):
+    """A planted divergence: the report shows the check's own line and the divergence, and none of the
+    oracle's or the runner's source."""
+    pytester.makepyfile(
+        test_planted="""
+        import numpy as np
+        import torch
+        from conformance.check import Check
+        from conformance.runner import check_call
+
+        def test_planted():
+            check_call(Check("torch.planted"), lambda: torch.zeros(2), lambda: np.ones(2, np.float32))
+        """
+    )
+    result = run(pytester, str(pytester.path / "test_planted.py"), "-p", "conformance.plugin")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    output = result.stdout.str()
+    assert "values: 2 of 2 element(s) differ" in output
+    for harness_line in ("def assert_conforms", "def check_call", "found = compare(", "raise _explained"):
+        assert harness_line not in output, harness_line
