@@ -200,7 +200,9 @@ def device_availability(device: str) -> Availability:
     try:
         probe.to("cpu")
     except Exception:  # the meta device: tensors of shapes and dtypes, no values
-        return Availability(False, f"{device} holds no data (its tensors cannot be read back), so nothing can be compared")
+        return Availability(
+            False, f"{device} holds no data (its tensors cannot be read back), so nothing can be compared"
+        )
     return Availability(True)
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import torch
+from packaging.version import Version
 
 from conformance.check import Check
 from conformance.compare import Options
@@ -129,13 +131,35 @@ class KnownDivergence:
     skip: Callable[[Check], np.ndarray] | None = None
     link: str = ""
     device_types: tuple[str, ...] = ()  # () means every device
+    # the torch releases it holds for: from `since` (None: every release the registry covers)
+    # up to, not including, `until` (None: still so in the newest release the registry knows)
+    since: str | None = None
+    until: str | None = None
 
     def __post_init__(self) -> None:
         if self.torch_gives is None and self.tolerance is None and self.signed_zeros is None and self.skip is None:
             raise ValueError(f"known divergence {self.id!r} documents no behaviour")
+        if self.since and self.until and release(self.since) >= release(self.until):
+            raise ValueError(
+                f"known divergence {self.id!r} holds for no release: since {self.since}, until {self.until}"
+            )
 
-    def applies(self, check: Check) -> bool:
+    def holds_for(self, torch_release: tuple[int, ...]) -> bool:
+        """Whether torch `torch_release` (major, minor, patch) is in the entry's range."""
+        return (self.since is None or torch_release >= release(self.since)) and (
+            self.until is None or torch_release < release(self.until)
+        )
+
+    @property
+    def versions(self) -> str:
+        """The entry's range, in words: `torch >= 2.14`, `torch < 2.14`, `every torch`."""
+        parts = [f">= {self.since}" if self.since else "", f"< {self.until}" if self.until else ""]
+        return "torch " + ", ".join(p for p in parts if p) if any(parts) else "every torch"
+
+    def applies(self, check: Check, torch_release: tuple[int, ...] | None = None) -> bool:
         if check.label not in self.ops:
+            return False
+        if not self.holds_for(torch_release or TORCH_RELEASE):
             return False
         if self.device_types and check.device_type not in self.device_types:
             return False
@@ -156,6 +180,17 @@ class KnownDivergence:
         return options
 
 
+def release(version: str) -> tuple[int, ...]:
+    """(major, minor, patch) of a torch version string: `2.14.1+cu128` -> (2, 14, 1); a
+    pre-release or nightly counts as its release (`2.15.0.dev20261101` -> (2, 15, 0))."""
+    return tuple(Version(version).release[:3]) + (0,) * (3 - len(Version(version).release[:3]))
+
+
+# The newest torch release the registry has been checked against, entry by entry.
+NEWEST_KNOWN = "2.14"
+TORCH_RELEASE = release(torch.__version__)
+
+
 class Registry:
     """The known divergences, looked up by the oracle."""
 
@@ -169,9 +204,16 @@ class Registry:
             raise ValueError(f"known divergence {entry.id!r} is registered twice")
         self.entries.append(entry)
 
-    def find(self, check: Check) -> list[KnownDivergence]:
-        """Every entry that applies to `check`, in registry order."""
-        return [entry for entry in self.entries if entry.applies(check)]
+    def find(self, check: Check, torch_release: tuple[int, ...] | None = None) -> list[KnownDivergence]:
+        """Every entry that applies to `check` on torch `torch_release` (the running one by default),
+        in registry order."""
+        return [entry for entry in self.entries if entry.applies(check, torch_release)]
+
+    def beyond_knowledge(self, torch_release: tuple[int, ...] | None = None) -> bool:
+        """Whether `torch_release` (the running one by default) is newer than every release the
+        registry was checked against: there a documented divergence may change without the
+        registry saying so."""
+        return (torch_release or TORCH_RELEASE)[:2] > release(NEWEST_KNOWN)[:2]
 
     def __iter__(self):
         return iter(self.entries)

@@ -36,6 +36,15 @@ class DivergenceFixed(AssertionError):
     """A documented divergence did not happen: torch now agrees with the reference."""
 
 
+class DivergenceChanged(AssertionError):
+    """On a torch newer than the registry knows, a documented divergence stopped happening or
+    happens otherwise: the entries named in `ids` need a look (a range, a new entry)."""
+
+    def __init__(self, message: str, ids: Sequence[str]):
+        super().__init__(message)
+        self.ids = tuple(ids)
+
+
 def format_values(normal: Normal) -> str:
     if normal.kind == "array":
         text = np.array2string(np.asarray(normal.values), threshold=20, edgeitems=2, separator=", ", precision=8)

@@ -13,11 +13,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from conformance import records
+import torch
+
+from conformance import divergences, records
 from conformance.check import Check
 from conformance.compare import DEFAULTS, Options, compare
 from conformance.known_divergences import REGISTRY
-from conformance.messages import Divergence, DivergenceFixed, describe_call, describe_side, format_input
+from conformance.messages import (
+    Divergence,
+    DivergenceChanged,
+    DivergenceFixed,
+    describe_call,
+    describe_side,
+    format_input,
+)
 from conformance.outcomes import Crashed, Outcome
 
 
@@ -46,11 +55,12 @@ def assert_conforms(actual: Any, expected: Any, check: Check, options: Options =
         )
         if found is None:
             if strict:
-                ids = ", ".join(repr(e.id) for e in known if e.torch_gives)
+                ids = [e.id for e in known if e.torch_gives]
+                _raise_if_changed(ids, check, "no longer happens: torch now agrees with the reference")
                 raise DivergenceFixed(
-                    f"fixed: documented divergence {ids} no longer happens  [{_call(check)}]\n"
+                    f"fixed: documented divergence {', '.join(map(repr, ids))} no longer happens  [{_call(check)}]\n"
                     f"  documented: {'; '.join(e.summary for e in known)}\n"
-                    f"  torch now agrees with the reference; remove the entry from the registry"
+                    f"  torch now agrees with the reference: give the entry the release that fixed it (until=...)"
                 )
             return
         mismatch = compare(actual_outcome, documented, documented_options, check.device)
@@ -58,6 +68,7 @@ def assert_conforms(actual: Any, expected: Any, check: Check, options: Options =
             for entry in known:
                 records.observe("known_divergence", entry.id)
             return
+        _raise_if_changed([e.id for e in known], check, f"happens otherwise: {mismatch.render()}")
         found.add_details(
             [
                 f"documented as {', '.join(repr(e.id) for e in known)} ({'; '.join(e.summary for e in known)}), "
@@ -67,6 +78,19 @@ def assert_conforms(actual: Any, expected: Any, check: Check, options: Options =
     if found is None:
         return
     raise _explained(found, actual_outcome, expected_outcome, check)
+
+
+def _raise_if_changed(ids: list[str], check: Check, what: str) -> None:
+    """On a torch newer than the registry knows, a documented divergence that stops or changes is
+    an outcome of its own: the registry cannot say whether it is a fix or a regression."""
+    __tracebackhide__ = True
+    if REGISTRY.beyond_knowledge():
+        raise DivergenceChanged(
+            f"changed: documented divergence {', '.join(map(repr, ids))} {what}  [{_call(check)}]\n"
+            f"  torch {torch.__version__} is newer than the registry knows ({divergences.NEWEST_KNOWN}): "
+            f"give the entry the range it holds for (since/until) or document the new behaviour",
+            ids,
+        )
 
 
 def _inputs(check: Check) -> dict[str, Any]:
@@ -94,4 +118,4 @@ def _explained(found: Divergence, actual: Outcome, expected: Outcome, check: Che
     return found
 
 
-__all__ = ["Check", "Divergence", "DivergenceFixed", "Options", "assert_conforms"]
+__all__ = ["Check", "Divergence", "DivergenceChanged", "DivergenceFixed", "Options", "assert_conforms"]

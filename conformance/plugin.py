@@ -29,9 +29,10 @@ import torch
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import InvalidArgument
 
-from conformance import backends, devices, records
+from conformance import backends, devices, divergences, records
 from conformance.dtypes import DType
 from conformance.layouts import Layout
+from conformance.messages import DivergenceChanged
 
 PROFILES = {
     "dev": dict(max_examples=20, deadline=None),
@@ -65,6 +66,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="LIST",
         help="comma-separated torch devices to test, e.g. cpu,cuda:0 (default: every device torch finds here)",
     )
+    group.addoption(
+        "--known-changes",
+        default="fail",
+        choices=("fail", "report"),
+        help="on a torch newer than the registry knows, a documented divergence that stops or changes is "
+        "reported as 'changed'; 'fail' (the default) fails its test, 'report' only reports it",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -75,7 +83,9 @@ def pytest_configure(config: pytest.Config) -> None:
             settings.get_profile(profile)
         except InvalidArgument:
             known = ", ".join(PROFILES)
-            raise pytest.UsageError(f"unknown --hypothesis-profile {profile!r}; this suite's profiles are {known}") from None
+            raise pytest.UsageError(
+                f"unknown --hypothesis-profile {profile!r}; this suite's profiles are {known}"
+            ) from None
     option = config.getoption("--devices")
     try:
         chosen = devices.parse(option) if option is not None else devices.discover()
@@ -213,6 +223,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A documented divergence that changed on a newer torch: its own outcome, `changed`, with the
+    entries as properties; with --known-changes=report it does not fail the run."""
+    report = yield
+    error = call.excinfo.value if call.excinfo is not None else None
+    changed = error if isinstance(error, DivergenceChanged) else None
+    if changed is None:  # Hypothesis reports several distinct failures as an exception group
+        changed = next((e for e in getattr(error, "exceptions", ()) if isinstance(e, DivergenceChanged)), None)
+    if changed is not None:
+        properties = [("changed", entry_id) for entry_id in changed.ids]
+        item.user_properties.extend(properties)  # the teardown report carries them into JUnit XML
+        report.user_properties.extend(properties)
+        if item.config.getoption("known_changes") == "report":
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0, str(changed).splitlines()[0])
+    return report
+
+
+def _changed(report: pytest.TestReport) -> list[str]:
+    return [value for kind, value in getattr(report, "user_properties", ()) if kind == "changed"]
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    if report.when == "call" and _changed(report):
+        return "changed", "C", "CHANGED"
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     records.drain()
     try:
@@ -223,6 +262,17 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    changed: Counter[str] = Counter(
+        entry_id for report in terminalreporter.stats.get("changed", []) for entry_id in _changed(report)
+    )
+    if changed:
+        terminalreporter.section("documented divergences changed")
+        terminalreporter.write_line(
+            f"torch {torch.__version__} is newer than the registry knows ({divergences.NEWEST_KNOWN}); these entries "
+            "stopped or changed and need their range (since/until) or a new entry:"
+        )
+        for entry_id, count in sorted(changed.items()):
+            terminalreporter.write_line(f"{entry_id} ({count} test(s))")
     confirmed: Counter[str] = Counter()
     for reports in terminalreporter.stats.values():
         for report in reports:

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+from conformance import divergences, known_divergences, ops, oracle, records
 from conformance import dtypes as dt
-from conformance import known_divergences, ops, oracle, records
 from conformance.check import Check
 from conformance.divergences import GivesDtype, KnownDivergence, Raises, Registry, Returns
 from conformance.inputs import ArrayInput
-from conformance.messages import Divergence, DivergenceFixed
+from conformance.messages import Divergence, DivergenceChanged, DivergenceFixed
 from conformance.oracle import assert_conforms
 from conformance.outcomes import capture
 from conformance.tolerances import Tolerance
@@ -173,3 +173,47 @@ def test_complex_pow_overflow_is_skipped_and_the_rest_compared():
     planted[1] *= 1.001
     with pytest.raises(Divergence):
         assert_conforms(capture(lambda: planted), reference, Check.of(ops.op("pow"), inputs=inputs))
+
+
+# --- torch releases ---------------------------------------------------------------------------
+
+
+def test_entry_outside_its_release_range_expects_conformance(registry):
+    """An entry fixed before the running torch no longer applies: the divergence is plain again."""
+    registry.add(entry(until="2.0"))
+    with pytest.raises(Divergence):
+        assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))
+    registry.entries[0] = entry(since="99.0")
+    with pytest.raises(Divergence):
+        assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))
+    registry.entries[0] = entry(since="2.0", until="99.0")
+    assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))
+
+
+def test_release_ranges_and_their_words():
+    assert divergences.release("2.14.1+cu130") == (2, 14, 1)
+    assert divergences.release("2.15.0.dev20261101") == (2, 15, 0)
+    assert divergences.release("2.13") == (2, 13, 0)
+    ranged = entry(since="2.13", until="2.14")
+    assert ranged.holds_for((2, 13, 0)) and ranged.holds_for((2, 13, 9)) and not ranged.holds_for((2, 14, 1))
+    assert ranged.versions == "torch >= 2.13, < 2.14" and entry().versions == "every torch"
+    with pytest.raises(ValueError, match="holds for no release"):
+        entry(since="2.14", until="2.13")
+
+
+def test_documented_divergence_changed_on_a_newer_torch(registry, monkeypatch):
+    """Beyond the releases the registry knows, a divergence that stops or changes is `changed`."""
+    monkeypatch.setattr(divergences, "NEWEST_KNOWN", "2.0")
+    registry.add(entry())
+    with pytest.raises(DivergenceChanged, match="no longer happens") as stopped:
+        assert_conforms(torch.tensor([1.5], dtype=torch.float64), np.array([1.5]), Check("torch.planted"))
+    assert stopped.value.ids == ("planted",)
+    with pytest.raises(DivergenceChanged, match="happens otherwise"):
+        assert_conforms(torch.tensor([2.5]), np.array([1.5]), Check("torch.planted"))
+    assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))  # still as documented
+
+
+def test_every_real_entry_has_a_sound_release_range():
+    for known in known_divergences.REGISTRY:
+        assert known.since is None or divergences.release(known.since) <= divergences.release(divergences.NEWEST_KNOWN)
+        assert known.until is None or divergences.release(known.until) <= divergences.release(divergences.NEWEST_KNOWN)

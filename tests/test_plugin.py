@@ -119,3 +119,39 @@ def test_a_failure_starts_with_the_divergence_not_the_harness(pytester):
     assert "values: 2 of 2 element(s) differ" in output
     for harness_line in ("def assert_conforms", "def check_call", "found = compare(", "raise _explained"):
         assert harness_line not in output, harness_line
+
+
+CHANGED = """
+import numpy as np
+import torch
+from conformance import divergences, oracle
+from conformance.check import Check
+from conformance.divergences import GivesDtype, KnownDivergence, Registry
+from conformance.oracle import assert_conforms
+
+oracle.REGISTRY = Registry(
+    [KnownDivergence(id="planted", ops=("torch.planted",), summary="s", example="e", reason="r",
+                     torch_gives=GivesDtype("float32"))]
+)
+divergences.NEWEST_KNOWN = "2.0"
+
+
+def test_planted():
+    assert_conforms(torch.tensor([1.5], dtype=torch.float64), np.array([1.5]), Check("torch.planted"))
+"""
+
+
+def test_changed_is_an_outcome_of_its_own(pytester):
+    """A documented divergence that stops on a torch newer than the registry knows: `changed`,
+    failing by default, reported only with --known-changes=report; in the summary and JUnit XML."""
+    pytester.makepyfile(test_changed=CHANGED)
+    path = str(pytester.path / "test_changed.py")
+    failing = run(pytester, path, "-p", "conformance.plugin", "-rA")
+    assert failing.ret == pytest.ExitCode.TESTS_FAILED
+    failing.stdout.fnmatch_lines(["*documented divergences changed*", "planted (1 test(s))", "*1 changed*"])
+    xml = pytester.path / "report.xml"
+    reported = run(pytester, path, "-p", "conformance.plugin", "--known-changes=report", f"--junitxml={xml}")
+    assert reported.ret == pytest.ExitCode.OK
+    reported.stdout.fnmatch_lines(["*1 changed*"])
+    text = xml.read_text()
+    assert '<property name="changed" value="planted"' in text and "<skipped" in text

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import math
 
+from conformance.check import Check
 from conformance.conditions import any_flipped
 from conformance.divergences import Crashes, KnownDivergence, Raises, Returns
+
+
+def _flipped_and_nonempty(check: Check) -> bool:
+    return any_flipped(check) and any(math.prod(inp.shape) > 0 for inp in check.operands)
+
 
 ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
@@ -33,8 +39,27 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.from_dlpack(np.arange(6.0)[::-1])  # terminate called after throwing an instance of 'c10::Error'",
         reason="the storage size computation throws through a noexcept function, so C++ terminates the process",
         torch_gives=Crashes("SIGABRT"),
-        when=lambda check: any_flipped(check) and math.prod(check.inputs["array"].shape) > 0,
+        when=_flipped_and_nonempty,
         link="https://github.com/pytorch/pytorch/issues/188023",
         device_types=("cpu",),
+        until="2.14",
+    ),
+    KnownDivergence(
+        id="from-dlpack-negative-strides-rejected",
+        ops=("torch.from_dlpack",),
+        summary="torch.from_dlpack of a NumPy array with a negative stride raises RuntimeError; NumPy imports it",
+        example=(
+            "torch.from_dlpack(np.arange(6.0)[::-1])  # RuntimeError: Storage size calculation overflowed with "
+            "sizes=[6] and strides=[-1]"
+        ),
+        reason=(
+            "torch's storage size computation does not take negative strides; since torch 2.14 it raises instead "
+            "of terminating the process (torch tensors have no negative strides, see negative-strides-rejected)"
+        ),
+        torch_gives=Raises(RuntimeError, "Storage size calculation overflowed"),
+        when=_flipped_and_nonempty,
+        link="https://github.com/pytorch/pytorch/issues/188023",
+        device_types=("cpu",),
+        since="2.14",
     ),
 ]
