@@ -28,6 +28,8 @@ class Check:
     label: str
     inputs: Mapping[str, Any] = field(default_factory=dict)
     device: str = "cpu"
+    # the call's other arguments, by keyword (a dim, an index), given to both sides as they are
+    arguments: Mapping[str, Any] = field(default_factory=dict)
     op: Op | None = None
     form: Form | None = None
     reference: Outcome | None = None

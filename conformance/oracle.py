@@ -28,6 +28,7 @@ from conformance.messages import (
     format_input,
 )
 from conformance.outcomes import Crashed, Outcome
+from conformance.reproducer import reproducer
 
 
 def _outcome(value: Any) -> Outcome:
@@ -95,7 +96,8 @@ def _raise_if_changed(ids: list[str], check: Check, what: str) -> None:
 
 def _inputs(check: Check) -> dict[str, Any]:
     """What the call was given, the upstream gradient of a gradient check included."""
-    return {**check.inputs, "upstream": check.upstream} if check.upstream is not None else dict(check.inputs)
+    inputs = {**check.inputs, **check.arguments}
+    return {**inputs, "upstream": check.upstream} if check.upstream is not None else inputs
 
 
 def _call(check: Check) -> str:
@@ -113,7 +115,11 @@ def _explained(found: Divergence, actual: Outcome, expected: Outcome, check: Che
         lines.append("inputs: " + ", ".join(f"{k}={format_input(v)}" for k, v in inputs.items()))
     if check.device != "cpu":
         lines.append(f"device: {check.device}")
-    found.details = [*lines, *found.details]
+    try:
+        snippet = reproducer(check).splitlines()
+    except Exception as error:  # a reproducer must never hide the divergence it reproduces
+        snippet = [f"# no reproducer: {type(error).__name__}: {error}"]
+    found.details = [*lines, *found.details, "reproducer:", *("    " + line for line in snippet)]
     found.args = (found.render(),)
     return found
 

@@ -98,7 +98,7 @@ def check_op(
     arguments = dict(arguments or {})
     built = build_both(inputs, device)
     return check_call(
-        Check.of(op, form, inputs, device=device),
+        Check.of(op, form, inputs, device=device, arguments=arguments),
         lambda: form.call(*built.tensors, **arguments),
         lambda: op.reference(built.xp, *built.arrays, dtype=dtype, **arguments),
         dtype=dtype,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -186,3 +189,37 @@ def test_capture_sees_warnings_torch_emits_once_per_process():
 def test_capture_of_a_call_without_warnings():
     outcome = capture(torch.zeros, 2)
     assert outcome.warnings == ()
+
+
+# --- the reproducer ---------------------------------------------------------------------------
+
+
+def _reproducer_of(divergence: Divergence) -> str:
+    text = str(divergence)
+    assert "\n  reproducer:\n" in text
+    return textwrap.dedent(text.split("\n  reproducer:\n", 1)[1])
+
+
+def test_reproducer_runs_as_pasted_and_shows_the_divergence(monkeypatch):
+    """torch.sign(nan) is 0 (a real divergence, documented in the registry): with the registry
+    emptied, the message ends with a snippet that rebuilds the strided input byte for byte and
+    prints both results, torch's 0 and NumPy's nan."""
+    from conformance import dtypes as dt
+    from conformance import ops, oracle
+    from conformance.divergences import Registry
+    from conformance.inputs import ArrayInput
+    from conformance.layouts import Layout
+    from conformance.runner import check_op
+
+    monkeypatch.setattr(oracle, "REGISTRY", Registry())
+    values = np.array([[math.nan, 1.0], [-2.0, math.nan]], dtype=np.float32)
+    inp = ArrayInput(values, dt.dtype("float32"), Layout(offset=1, steps=(2, 1), perm=(1, 0)))
+    op = ops.op("sign")
+    with pytest.raises(Divergence) as caught:
+        check_op(op, op.function_form, {"x": inp}, "cpu", dtype=dt.dtype("float32"))
+    snippet = _reproducer_of(caught.value)
+    assert "torch" in snippet and "numpy" in snippet and "conformance" not in snippet
+    ran = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, cwd="/", timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    torch_line, reference_line = (line for line in ran.stdout.splitlines() if line.startswith(("torch:", "reference:")))
+    assert "nan" not in torch_line and "nan" in reference_line, ran.stdout

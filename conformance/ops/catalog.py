@@ -202,7 +202,15 @@ ELEMENTWISE: tuple[Op, ...] = (
     # selection and bounds
     Op(
         "where",
-        (function("where"), Form("Tensor.where", lambda condition, x, y: x.where(condition, y), "method")),
+        (
+            function("where"),
+            Form(
+                "Tensor.where",
+                lambda condition, x, y: x.where(condition, y),
+                "method",
+                code="{x}.where({condition}, {y})",
+            ),
+        ),
         ref.where,
         dt.ALL,
         (Operand("condition", dtype="bool"), X, Y),

@@ -25,6 +25,9 @@ class Form:
     label: str
     call: Callable[..., Any]
     kind: str  # "function", "method", "operator", "inplace"
+    # how a reproducer spells the call, where the label does not say it: a format string over
+    # the operands (by position, or by name) and the arguments, e.g. "{x}[torch.as_tensor({index})]"
+    code: str | None = None
 
     @property
     def inplace(self) -> bool:
