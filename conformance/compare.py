@@ -18,18 +18,20 @@ from typing import Any
 
 import numpy as np
 
-from conformance import records
+from conformance import dtypes as dt
+from conformance import errors, records
 from conformance.messages import Divergence, first_mismatches
 from conformance.normal import Normal, normalize
 from conformance.outcomes import Crashed, ExpectedError, Outcome
-from conformance.tolerances import Tolerance, tolerance_for
+from conformance.tolerances import Tolerance, Ulps, tolerance_for
 
 
 def compare_floats(
-    actual: np.ndarray, expected: np.ndarray, tolerance: Tolerance, signed_zeros: bool
+    actual: np.ndarray, expected: np.ndarray, tolerance: Tolerance | Ulps, signed_zeros: bool, dtype: str = ""
 ) -> Divergence | None:
     """Floating or complex values: NaN and infinity positions and signed zeros part by part,
-    then |actual - expected| <= atol + rtol * |expected| (complex magnitudes, as torch.testing)."""
+    then |actual - expected| <= atol + rtol * |expected| (complex magnitudes, as torch.testing),
+    or <= n ulp(expected) in `dtype` for a bound in ulps."""
     is_complex = np.iscomplexobj(actual) or np.iscomplexobj(expected)
     wide = np.complex128 if is_complex else np.float64
     a, e = np.asarray(actual, dtype=wide), np.asarray(expected, dtype=wide)
@@ -56,7 +58,10 @@ def compare_floats(
     finite = np.isfinite(e) if not is_complex else (np.isfinite(e.real) & np.isfinite(e.imag))
     with np.errstate(invalid="ignore", over="ignore"):
         difference = np.where(finite, np.abs(a - e), 0.0)
-        allowed = tolerance.atol + tolerance.rtol * np.abs(np.where(finite, e, 0))
+        if isinstance(tolerance, Ulps):
+            allowed = tolerance.allowed(np.where(finite, e, 0), dtype)
+        else:
+            allowed = tolerance.atol + tolerance.rtol * np.abs(np.where(finite, e, 0))
     mask = finite & ~(difference <= allowed)
     if mask.any():
         worst = np.unravel_index(np.argmax(np.where(mask, difference, -1)), mask.shape)
@@ -84,7 +89,7 @@ def compare_floats(
 class Options:
     """How a comparison judges a result, beyond error parity, structure and shape."""
 
-    tolerance: Tolerance | None = None  # None: `tolerance_for` the result's dtype
+    tolerance: Tolerance | Ulps | None = None  # None: the op's bound in ulps, else `tolerance_for` the dtype
     check_dtype: bool = True
     check_values: bool = True  # False for results with unspecified values (torch.empty)
     check_device: bool = True  # a tensor result must live on the check's device
@@ -115,7 +120,9 @@ def _compare_arrays(actual: Normal, expected: Normal, options: Options) -> Diver
             )
         return None
     tolerance = options.tolerance or tolerance_for(actual.dtype)
-    return compare_floats(a, e, tolerance, options.signed_zeros)
+    if isinstance(tolerance, Ulps) and (a.dtype.kind == "c" or actual.dtype not in dt.FLOATS):
+        tolerance = tolerance_for(actual.dtype)  # a bound in ulps is stated for real floating results
+    return compare_floats(a, e, tolerance, options.signed_zeros, actual.dtype)
 
 
 def compare(actual: Any, expected: Any, options: Options = DEFAULTS, device: str | None = None) -> Divergence | None:
@@ -141,6 +148,12 @@ def compare(actual: Any, expected: Any, options: Options = DEFAULTS, device: str
             "error parity", f"the reference raised {expected_outcome.describe_error()}; torch returned normally"
         )
     if actual_outcome.raised:
+        if not errors.correspond(actual_outcome.error, expected_outcome.error):
+            return Divergence(
+                "error class",
+                f"torch raised {actual_outcome.describe_error()}; the reference raised "
+                f"{expected_outcome.describe_error()} (no documented correspondence in conformance.errors)",
+            )
         records.observe("torch_error", actual_outcome.describe_error())
         return None
     required = device if options.check_device else None

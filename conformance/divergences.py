@@ -93,15 +93,21 @@ class Returns(Behaviour):
 
     compute: Callable[[Check, Any], Any]
     description: str = "torch returns a documented result"
-    # whether the model also applies where the reference raised (torch returns where NumPy refuses)
-    where_reference_raises: bool = False
+    # whether the model also applies where the reference raised (torch returns where NumPy refuses):
+    # True for any error, or the error class(es) of the refusal the entry documents
+    where_reference_raises: bool | type[BaseException] | tuple[type[BaseException], ...] = False
 
     def expectation(self, expected: Any, check: Check) -> Any:
         if isinstance(expected, Outcome):
             if expected.raised:
-                return self.compute(check, None) if self.where_reference_raises else expected
+                return self.compute(check, None) if self._models_refusal(expected.error) else expected
             expected = expected.value
         return self.compute(check, expected)
+
+    def _models_refusal(self, error: BaseException | None) -> bool:
+        if isinstance(self.where_reference_raises, bool):
+            return self.where_reference_raises
+        return isinstance(error, self.where_reference_raises)
 
     def __str__(self) -> str:
         return self.description

@@ -29,6 +29,7 @@ from conformance.messages import (
 )
 from conformance.outcomes import Crashed, Outcome
 from conformance.reproducer import reproducer
+from conformance.tolerances import Ulps
 
 
 def _outcome(value: Any) -> Outcome:
@@ -43,6 +44,8 @@ def assert_conforms(actual: Any, expected: Any, check: Check, options: Options =
     __tracebackhide__ = True  # a failure reads from the check that failed, not from the oracle
     actual_outcome, expected_outcome = _outcome(actual), _outcome(expected)
     check = replace(check, reference=expected_outcome)
+    if options.tolerance is None and check.op is not None and check.op.ulps is not None:
+        options = replace(options, tolerance=Ulps(check.op.ulps))
     found = compare(actual_outcome, expected_outcome, options, check.device)
     known = REGISTRY.find(check)
     if known:

@@ -1,13 +1,21 @@
-"""How far a floating result may stray from the reference: rtol and atol per dtype.
+"""How far a floating result may stray from the reference.
 
-Where no bound is stated, torch.testing.assert_close's defaults apply, per dtype: the
-precision torch itself promises for its floating-point kernels. Integral and bool
-results are compared exactly.
+An op states its bound in ulps of the result dtype (`Op.ulps`): 0 where IEEE 754
+requires the result correctly rounded or exact (`+ - * /`, sqrt, fma; neg, abs,
+copysign, floor, ceil, trunc, round-half-even, fmod, min/max, exact conversions), a
+measured bound elsewhere. The reference is computed in a wider precision and rounded
+once, so it is itself correctly rounded in nearly every case, and the bound is torch's
+error alone. An op with no stated bound falls back to torch.testing.assert_close's
+defaults per dtype (`TOLERANCES`). Integral and bool results are compared exactly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
+
+from conformance import dtypes as dt
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,29 @@ class Tolerance:
 
 
 EXACT = Tolerance(0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Ulps:
+    """A bound in units in the last place of the result dtype: |torch - reference| <= n ulp(reference)."""
+
+    n: float
+
+    def __str__(self) -> str:
+        return f"{self.n:g} ulp(s)"
+
+    def allowed(self, expected: np.ndarray, dtype_name: str) -> np.ndarray:
+        return self.n * ulp(expected, dt.dtype(dtype_name))
+
+
+def ulp(values: np.ndarray, dtype: dt.DType) -> np.ndarray:
+    """The spacing of `dtype`'s values at each |value| (the spacing above it at a power of two),
+    down to the smallest subnormal; bfloat16's from its own precision, not its float32 carrier's."""
+    magnitude = np.abs(np.asarray(values, dtype=np.float64))
+    _, exponent = np.frexp(magnitude)  # magnitude = m * 2**exponent, 0.5 <= m < 1
+    spacing = np.ldexp(dtype.eps, exponent - 1)
+    return np.where(magnitude == 0, dtype.smallest_subnormal, np.maximum(spacing, dtype.smallest_subnormal))
+
 
 TOLERANCES: dict[str, Tolerance] = {
     "float16": Tolerance(1e-3, 1e-5),

@@ -18,7 +18,7 @@ from conformance.messages import Divergence
 from conformance.normal import Expected, as_dtype
 from conformance.oracle import assert_conforms
 from conformance.outcomes import Crashed, Outcome, capture
-from conformance.tolerances import Tolerance, tolerance_for
+from conformance.tolerances import Tolerance, Ulps, tolerance_for
 
 
 def diverges(actual, expected, aspect: str, device: str = "cpu", **options) -> Divergence:
@@ -127,9 +127,58 @@ def test_tolerance_edge(dtype):
 
 
 def test_tolerance_table_is_torch_testing_defaults():
-    assert tolerance_for("float32") == Tolerance(1.3e-6, 1e-5)
-    assert tolerance_for("float64") == Tolerance(1e-7, 1e-7)
+    """The fallback table is read against torch.testing's own (its table of default precisions)."""
+    from torch.testing._comparison import _DTYPE_PRECISIONS
+
+    from conformance import dtypes as dt
+
+    for name in (*dt.FLOATS, *dt.COMPLEX):
+        rtol, atol = _DTYPE_PRECISIONS[dt.dtype(name).torch]
+        assert tolerance_for(name) == Tolerance(rtol, atol), name
     assert tolerance_for("int32") == Tolerance(0.0, 0.0)
+
+
+# --- bounds in ulps ---------------------------------------------------------------------------
+
+
+def _one_ulp_off(values: np.ndarray) -> np.ndarray:
+    return np.nextafter(values, np.asarray(np.inf, dtype=values.dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_one_ulp_error_in_an_exact_op_is_caught(dtype):
+    """A planted 1-ulp error in an op IEEE 754 requires correctly rounded: inside torch.testing's rtol,
+    caught at 0 ulps."""
+    np_dtype = np.dtype(dtype)
+    expected = np.array([1000.0, 3.0, 1e-3], dtype=np_dtype)
+    wrong = torch.from_numpy(_one_ulp_off(expected))
+    conforms(wrong, expected)  # the fallback rtol lets it through
+    found = diverges(wrong, expected, "values", tolerance=Ulps(0))
+    assert "0 ulp" in found.summary
+    conforms(wrong, expected, tolerance=Ulps(1))
+
+
+def test_ulps_of_bfloat16_are_its_own_not_its_carriers():
+    """One bfloat16 ulp at 1.0 is 2**-7: a float32-carrier ulp would be 2**-23."""
+    from conformance import dtypes as dt
+    from conformance.tolerances import ulp
+
+    bfloat16 = dt.dtype("bfloat16")
+    assert ulp(np.array([1.0, 0.0, 3e38]), bfloat16).tolist() == [2.0**-7, bfloat16.smallest_subnormal, 2.0**120]
+    one_more = torch.tensor([1.0 + 2.0**-7], dtype=torch.bfloat16)
+    diverges(one_more, Expected(np.array([1.0], np.float32), "bfloat16"), "values", tolerance=Ulps(0))
+    conforms(one_more, Expected(np.array([1.0], np.float32), "bfloat16"), tolerance=Ulps(1))
+
+
+def test_exact_ops_of_the_catalog_state_zero_ulps_and_the_oracle_applies_it():
+    """add is correctly rounded: a 1-ulp plant in float32 torch.add is caught through the catalog."""
+    from conformance import ops
+    from conformance.check import Check
+
+    assert ops.op("add").ulps == 0 and ops.op("sqrt").ulps == 0 and ops.op("exp").ulps is None
+    expected = np.array([0.1 + 0.2], dtype=np.float32)
+    with pytest.raises(Divergence, match="0 ulp"):
+        assert_conforms(torch.from_numpy(_one_ulp_off(expected)), expected, Check.of(ops.op("add")))
 
 
 def test_complex_special_values_part_by_part_and_values_by_magnitude():
@@ -223,3 +272,32 @@ def test_reproducer_runs_as_pasted_and_shows_the_divergence(monkeypatch):
     assert ran.returncode == 0, ran.stderr
     torch_line, reference_line = (line for line in ran.stdout.splitlines() if line.startswith(("torch:", "reference:")))
     assert "nan" not in torch_line and "nan" in reference_line, ran.stdout
+
+
+# --- error classes ----------------------------------------------------------------------------
+
+
+def test_a_changed_error_class_is_caught():
+    """Both raise, but a TypeError became a RuntimeError (or an IndexError a ValueError): a divergence."""
+
+    def raises(error):
+        def call():
+            raise error
+
+        return capture(call)
+
+    diverges(raises(RuntimeError("bad")), raises(TypeError("bad")), "error class")
+    diverges(
+        raises(ValueError("index 9 is out of bounds")), raises(IndexError("index 9 is out of bounds")), "error class"
+    )
+    conforms(raises(IndexError("x")), raises(IndexError("y")))
+
+
+def test_documented_error_pairs_are_allowed_for_their_situation_only():
+    torch_broadcast = capture(lambda: torch.zeros(2) + torch.zeros(3))
+    numpy_broadcast = capture(lambda: np.zeros(2) + np.zeros(3))
+    conforms(torch_broadcast, numpy_broadcast)  # RuntimeError and ValueError: the broadcast row
+    other_runtime_error = capture(lambda: torch.zeros(2).view(3))  # a RuntimeError of another situation
+    diverges(other_runtime_error, numpy_broadcast, "error class")
+    numpy_no_loop = capture(lambda: np.bitwise_xor(np.zeros(2), np.zeros(2)))  # UFuncTypeError, a TypeError
+    conforms(capture(lambda: torch.zeros(2).bitwise_xor(torch.zeros(2))), numpy_no_loop)

@@ -101,13 +101,20 @@ def _exp_overflow_band(check: Check) -> np.ndarray:
     return (magnitude > math.log(largest)) & (magnitude <= math.log(2) + math.log(largest))
 
 
-def _zeros_of_both_signs(check: Check) -> bool:
-    """Whether a -0.0 meets a +0.0 (or an integral zero, which converts to +0.0)."""
-    negative = any(
-        inp.dtype.kind == "float" and bool((np.signbit(inp.values) & (inp.values == 0)).any()) for inp in check.operands
-    )
-    positive = any(bool(((inp.values == 0) & ~np.signbit(np.real(inp.values))).any()) for inp in check.operands)
-    return negative and positive
+def _zeros_meet(check: Check) -> np.ndarray:
+    """Result positions where a -0.0 meets a +0.0 (an integral zero converts to +0.0) among the
+    operands, Python scalars included."""
+    shape = conditions.result_shape(check)
+    if shape is None:
+        return np.zeros((), dtype=bool)
+    negative = np.zeros(shape, dtype=bool)
+    positive = np.zeros(shape, dtype=bool)
+    for values in conditions.operand_values(check):
+        values = np.broadcast_to(np.real(values), shape)
+        zero = values == 0
+        negative |= zero & np.signbit(values)
+        positive |= zero & ~np.signbit(values)
+    return negative & positive
 
 
 def _integer_divisor_has_zero(check: Check) -> bool:
@@ -149,11 +156,16 @@ ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="minmax-signed-zeros",
         ops=ops.labels(lambda op: op.family == "minmax"),
-        summary="maximum/minimum/fmax/fmin/clamp may return either zero where +0.0 and -0.0 meet",
+        summary="maximum/minimum/fmax/fmin/clamp may return either zero at the elements where +0.0 and -0.0 meet",
         example="torch.minimum(torch.tensor(0.0), torch.tensor(-0.0))  # 0.; np.minimum(0.0, -0.0)  # -0.",
-        reason="torch compares with < and > (which see +0.0 == -0.0) and keeps the first operand; NumPy orders -0.0 below +0.0",
-        when=_zeros_of_both_signs,
-        signed_zeros=False,
+        reason=(
+            "torch compares with < and > (which see +0.0 == -0.0): its scalar loop keeps the first operand, its "
+            "vectorised loop (40 or more elements) either one; NumPy's own result there also depends on its loop "
+            "(np.fmax(0.0, -0.0) is 0.0 for one element, -0.0 for 40). No model of either can be written, so the "
+            "suite leaves out exactly those elements and compares every other"
+        ),
+        when=lambda check: bool(_zeros_meet(check).any()),
+        skip=_zeros_meet,
         link="https://pytorch.org/docs/stable/generated/torch.minimum.html",
     ),
     KnownDivergence(

@@ -169,7 +169,10 @@ ENTRIES: list[KnownDivergence] = [
             "before Python scalars; Python floats take the default dtype) differ from NEP 50, where only Python "
             "scalars are weak; torch computes in the promoted dtype, so values wrap or round there too"
         ),
-        torch_gives=Returns(_torch_promotion, "the op computed in torch's promoted dtype", where_reference_raises=True),
+        # NumPy 2 refuses a Python int out of the array dtype's range (OverflowError); torch wraps it
+        torch_gives=Returns(
+            _torch_promotion, "the op computed in torch's promoted dtype", where_reference_raises=OverflowError
+        ),
         when=lambda check: check.op is not None and _promotion_involved(check) and not _scalar_divided_by_tensor(check),
         link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
     ),

@@ -59,7 +59,7 @@ def unary(name, reference, dtypes, *, operators=(), inplace_name="", **fields) -
     )
 
 
-def floating(name, reference, derivative, domain, *, second_order=False) -> Op:
+def floating(name, reference, derivative, domain, *, second_order=False, ulps=None) -> Op:
     """A transcendental op of every dtype, floating for integral inputs, with its derivative in
     closed form (`derivative(x)`) over the gradient domain `domain`."""
     return unary(
@@ -69,6 +69,7 @@ def floating(name, reference, derivative, domain, *, second_order=False) -> Op:
         family="transcendental",
         gradient=d.derivative(derivative, domain, second_order=second_order),
         integers_to_float=True,
+        ulps=ulps,
     )
 
 
@@ -86,8 +87,16 @@ def comparison(name, reference) -> Op:
 
 
 def minmax(name, *, gradient=None) -> Op:
+    """maximum, minimum, fmax, fmin: exact (one of the operands)."""
     return binary(
-        name, name, dt.NON_COMPLEX, inplace_name=None, family="minmax", torch_lacks=UNORDERED, gradient=gradient
+        name,
+        name,
+        dt.NON_COMPLEX,
+        inplace_name=None,
+        family="minmax",
+        torch_lacks=UNORDERED,
+        gradient=gradient,
+        ulps=0,
     )
 
 
@@ -100,6 +109,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         operators=("add", "iadd"),
         gradient=Gradient(lambda x, y: (np.ones_like(x), np.ones_like(y)), within()),
         torch_lacks=LIMITED,
+        ulps=0,
     ),
     binary(
         "sub",
@@ -108,6 +118,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         operators=("sub", "isub"),
         gradient=Gradient(lambda x, y: (np.ones_like(x), -np.ones_like(y)), within()),
         torch_lacks=LIMITED,
+        ulps=0,
     ),
     binary(
         "mul",
@@ -115,6 +126,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         dt.ALL,
         operators=("mul", "imul"),
         gradient=Gradient(lambda x, y: (y, x), within(), second_order=True),
+        ulps=0,
     ),
     binary(
         "true_divide",
@@ -124,6 +136,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         gradient=Gradient(lambda x, y: (1 / y, -x / y**2), within(nonzero=True)),
         integers_to_float=True,
         torch_lacks=("complex32",),
+        ulps=0,
     ),
     binary(
         "floor_divide",
@@ -133,7 +146,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         torch_lacks=("bool", *LIMITED),
     ),
     binary("remainder", "remainder", dt.NON_COMPLEX, operators=("mod", "imod"), torch_lacks=("bool", *LIMITED)),
-    binary("fmod", "fmod", dt.NON_COMPLEX, torch_lacks=("bool", *LIMITED)),
+    binary("fmod", "fmod", dt.NON_COMPLEX, ulps=0, torch_lacks=("bool", *LIMITED)),
     binary(
         "pow",
         ref.power,
@@ -162,7 +175,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         gradient=Gradient(lambda x, y: (x / np.hypot(x, y), y / np.hypot(x, y)), within(nonzero=True)),
         torch_lacks=dt.INTEGRAL,
     ),
-    binary("copysign", "copysign", dt.NON_COMPLEX, family="sign", integers_to_float=True),
+    binary("copysign", "copysign", dt.NON_COMPLEX, family="sign", integers_to_float=True, ulps=0),
     # comparisons
     comparison("eq", "equal"),
     comparison("ne", "not_equal"),
@@ -215,6 +228,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         dt.ALL,
         (Operand("condition", dtype="bool"), X, Y),
         family="selection",
+        ulps=0,
     ),
     Op(
         "clamp",
@@ -223,14 +237,15 @@ ELEMENTWISE: tuple[Op, ...] = (
         dt.NON_COMPLEX,
         (X, Operand("min"), Operand("max")),
         family="minmax",
+        ulps=0,
         torch_lacks=("bool", *LIMITED),
     ),
     # rounding and sign
-    unary("round", "round", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",)),
-    unary("floor", "floor", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",)),
-    unary("ceil", "ceil", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",)),
-    unary("trunc", "trunc", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",)),
-    unary("sign", "sign", dt.NON_COMPLEX, family="sign", torch_lacks=LIMITED),
+    unary("round", "round", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",), ulps=0),
+    unary("floor", "floor", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",), ulps=0),
+    unary("ceil", "ceil", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",), ulps=0),
+    unary("trunc", "trunc", dt.NON_COMPLEX, family="rounding", torch_lacks=("bool",), ulps=0),
+    unary("sign", "sign", dt.NON_COMPLEX, family="sign", torch_lacks=LIMITED, ulps=0),
     unary(
         "abs",
         "absolute",
@@ -239,6 +254,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         family="sign",
         gradient=d.derivative(np.sign, within(nonzero=True)),
         torch_lacks=("bool", *LIMITED),
+        ulps=0,
     ),
     unary(
         "neg",
@@ -248,6 +264,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         family="sign",
         gradient=d.derivative(lambda x: -np.ones_like(x), within()),
         torch_lacks=LIMITED,
+        ulps=0,
     ),
     unary(
         "square",
@@ -256,6 +273,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         family="arithmetic",
         gradient=d.derivative(lambda x: 2 * x, within(), second_order=True),
         torch_lacks=LIMITED,
+        ulps=0,
     ),
     # powers, exponentials, logarithms
     unary(
@@ -266,8 +284,9 @@ ELEMENTWISE: tuple[Op, ...] = (
         gradient=d.derivative(lambda x: -1 / x**2, within(nonzero=True)),
         integers_to_float=True,
         torch_lacks=("complex32",),
+        ulps=0,
     ),
-    floating("sqrt", "sqrt", lambda x: 0.5 / np.sqrt(x), within(0.01)),
+    floating("sqrt", "sqrt", lambda x: 0.5 / np.sqrt(x), within(0.01), ulps=0),
     floating("exp", "exp", np.exp, within(-10, 10), second_order=True),
     floating("expm1", "expm1", np.exp, within(-10, 10)),
     floating("log", "log", lambda x: 1 / x, within(0.01), second_order=True),
@@ -289,7 +308,7 @@ ELEMENTWISE: tuple[Op, ...] = (
     unary("isnan", "isnan", dt.ALL, inplace_name=None, family="classification"),
     unary("isinf", "isinf", dt.ALL, inplace_name=None, family="classification"),
     unary("isfinite", "isfinite", dt.ALL, inplace_name=None, family="classification"),
-    unary("nan_to_num", ref.nan_to_num, dt.ALL, family="classification", ref_takes_dtype=True),
+    unary("nan_to_num", ref.nan_to_num, dt.ALL, family="classification", ref_takes_dtype=True, ulps=0),
 )
 
 

@@ -141,6 +141,9 @@ class Op:
     dtypes: tuple[str, ...]
     operands: tuple[Operand, ...] = BINARY
     domain: Domain = anything
+    # the bound on torch's real floating results, in ulps of the result dtype (0: correctly
+    # rounded or exact, as IEEE 754 requires); None: torch.testing's rtol/atol (tolerances.py)
+    ulps: float | None = None
     # dtypes for which torch has no kernel (complex32 included, which torch's type promotion
     # can produce); the registry checks that it still raises so
     torch_lacks: tuple[str, ...] = ()
