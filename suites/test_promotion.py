@@ -151,12 +151,17 @@ def test_pow_integer_tensor_by_python_float(dtype, device, data):
 
 
 @pytest.mark.parametrize("dtype", [n for n in PAIR_DTYPES if dt.dtype(n).kind in ("int", "uint") and n != "int64"])
+@pytest.mark.parametrize("op", [ops.op("add"), ops.op("eq"), ops.op("lt")], ids=str)
 @given(data=st.data())
-def test_out_of_range_python_int(dtype, device, data):
-    """A Python int outside a small integer dtype's range: NumPy 2 raises OverflowError."""
+def test_out_of_range_python_int(op, dtype, device, data):
+    """A Python int outside a small integer dtype's range, either side: NumPy 2 raises OverflowError
+    for arithmetic and compares exactly; torch converts it to the dtype (it wraps)."""
     scalar = data.draw(_outside(dtype), label="scalar")
-    inputs = {"x": _ones(dtype), "y": scalar}
-    check_promotion(ops.op("add"), ops.op("add").function_form, inputs, device)
+    tensor = data.draw(cs.array_inputs(dt.dtype(dtype), (3,)), label="tensor")
+    scalar_first = data.draw(st.booleans(), label="scalar first")
+    form = _operator_form(op) if scalar_first else op.function_form
+    inputs = {"x": scalar, "y": tensor} if scalar_first else {"x": tensor, "y": scalar}
+    check_promotion(op, form, inputs, device)
 
 
 @pytest.mark.parametrize("op", [ops.op("add"), ops.op("eq"), ops.op("mul")], ids=str)

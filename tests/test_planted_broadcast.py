@@ -53,7 +53,73 @@ def _sqrt_misreads_strided_input(original):
     return planted
 
 
+def _isnan_misses_complex_nan(original):
+    def planted(x, *args, **kwargs):
+        result = original(x, *args, **kwargs)
+        return result & ~torch.isnan(x.real) if x.is_complex() else result  # NaN only in the imaginary part
+
+    return planted
+
+
+def _mul_flips_zero_sign(original):
+    def planted(x, y, *args, **kwargs):
+        result = original(x, y, *args, **kwargs)
+        if isinstance(result, torch.Tensor) and result.is_complex():
+            real, imag = result.real, result.imag
+            return torch.complex(real, torch.where(imag == 0, -imag, imag))
+        return result
+
+    return planted
+
+
+def _add_one_ulp_off(original):
+    def planted(x, y, *args, **kwargs):
+        result = original(x, y, *args, **kwargs)
+        if isinstance(result, torch.Tensor) and result.dtype == torch.float32 and result.numel() > 0:
+            return torch.nextafter(result, torch.full_like(result, float("inf")))
+        return result
+
+    return planted
+
+
+def _lt_compares_out_of_range_ints_exactly(original):
+    def planted(x, y, *args, **kwargs):
+        if isinstance(y, int) and isinstance(x, torch.Tensor) and not x.dtype.is_floating_point:
+            return original(x.to(torch.int64), y)  # not torch's documented wrap to x's dtype
+        return original(x, y, *args, **kwargs)
+
+    return planted
+
+
 PLANTS = {
+    "isnan misses a complex NaN in the imaginary part": (
+        torch,
+        "isnan",
+        _isnan_misses_complex_nan,
+        "broadcast",
+        "test_elementwise and torch.isnan-complex64",
+    ),
+    "complex mul flips the sign of zero imaginary parts": (
+        torch,
+        "mul",
+        _mul_flips_zero_sign,
+        "broadcast",
+        "test_elementwise and torch.mul-complex64",
+    ),
+    "float32 add one ulp off (inside torch.testing's rtol)": (
+        torch,
+        "add",
+        _add_one_ulp_off,
+        "broadcast",
+        "test_elementwise and torch.add-float32",
+    ),
+    "lt of an int tensor and an out-of-range Python int compares exactly": (
+        torch,
+        "lt",
+        _lt_compares_out_of_range_ints_exactly,
+        "promotion",
+        "test_out_of_range_python_int and lt-int8",
+    ),
     "a - b wrong only in operator form, leading size-1 dim broadcast": (
         torch.Tensor,
         "__sub__",

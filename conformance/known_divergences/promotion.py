@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
+from conformance import conditions, ops, promotion
 from conformance import dtypes as dt
-from conformance import ops, promotion
 from conformance.check import Check
 from conformance.conditions import is_python_scalar
 from conformance.divergences import KnownDivergence, Raises, Returns
@@ -102,7 +102,8 @@ def _torch_promotion(check: Check, reference: object, unrounded: frozenset[str] 
             operands.append(_as_carrier(rounded, "float32") if unrounded else rounded)
     try:
         with np.errstate(all="ignore"):
-            result = np.asarray(check.op.reference(np, *operands))
+            formula = conditions.COMPLEX_FORMULAS.get(check.op.name) if dt.dtype(computed).is_complex else None
+            result = np.asarray(formula(*operands) if formula else check.op.reference(np, *operands))
     except Exception as error:  # NumPy has no such loop either (bitwise ops on floats)
         return Outcome(error=error)
     return result if result.dtype == bool else as_dtype(result, computed)
