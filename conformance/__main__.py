@@ -10,7 +10,8 @@ def render_divergences() -> str:
     from conformance.known_divergences import REGISTRY
 
     return "\n".join(
-        f"- `{entry.id}` ({', '.join(entry.ops)}): {entry.summary}. Example: `{entry.example}`. [Source]({entry.link})"
+        f"- `{entry.id}` ({', '.join(entry.ops)}; {entry.versions}): {entry.summary}. Example: `{entry.example}`. "
+        f"[Source]({entry.link})"
         for entry in REGISTRY
     )
 
