@@ -103,7 +103,7 @@ def _torch_promotion(check: Check, reference: object, unrounded: frozenset[str] 
     try:
         with np.errstate(all="ignore"):
             formula = conditions.COMPLEX_FORMULAS.get(check.op.name) if dt.dtype(computed).is_complex else None
-            result = np.asarray(formula(*operands) if formula else check.op.reference(np, *operands))
+            result = np.asarray(formula(*operands) if formula else check.op.reference(np, *operands, **check.arguments))
     except Exception as error:  # NumPy has no such loop either (bitwise ops on floats)
         return Outcome(error=error)
     return result if result.dtype == bool else as_dtype(result, computed)

@@ -9,8 +9,10 @@ import numpy as np
 
 from conformance import dtypes as dt
 from conformance import ops, promotion
+from conformance.backends import NUMPY
 from conformance.check import Check
 from conformance.divergences import KnownDivergence, Raises, Returns
+from conformance.layouts import strides_in_elements
 from conformance.normal import as_dtype
 from conformance.outcomes import ExpectedError, Outcome
 
@@ -42,10 +44,12 @@ _SCALAR_DIM_ARGUMENTS = {"transpose": ("dim0", "dim1"), "flip": ("dims",), "move
 
 
 def _scalar_dims(check: Check) -> bool:
-    """A 0-d input with every dim argument 0 or -1 (and at least one dim named)."""
-    names = _SCALAR_DIM_ARGUMENTS.get(check.op.name, ()) if check.op else ()
-    if not check.operands or check.operands[0].shape != () or not names:
+    """A 0-d input with every dim argument 0 or -1 (and at least one dim named), or .mT of one."""
+    if check.op is None or not check.operands or check.operands[0].shape != ():
         return False
+    if check.op.name == "mT":
+        return True
+    names = _SCALAR_DIM_ARGUMENTS.get(check.op.name, ())
     dims = [d for name in names for d in _as_tuple(check.arguments.get(name, ()))]
     return bool(dims) and all(d in (0, -1) for d in dims) and (check.op.name != "flip" or _valid(dims, 0))
 
@@ -116,9 +120,10 @@ def _chunks_of_rounded_up_size(check: Check, reference: object) -> object:
 
 
 def _legacy_empty(check: Check) -> bool:
-    """A (0,)-shaped operand among operands of other ranks, which NumPy refuses."""
+    """A (0,)-shaped operand among operands of other ranks, which NumPy refuses, or (0,)-shaped
+    operands only (torch checks no dim against them)."""
     shapes = [inp.shape for inp in check.operands]
-    return (0,) in shapes and any(len(shape) != 1 for shape in shapes)
+    return (0,) in shapes and (any(len(shape) != 1 for shape in shapes) or set(shapes) == {(0,)})
 
 
 def _cat_without_legacy_empty(check: Check, reference: object) -> object:
@@ -143,26 +148,31 @@ def _cat_without_legacy_empty(check: Check, reference: object) -> object:
 # expand(-1), repeat with fewer sizes than dims, roll's shifts and dims
 
 
-def _expand_keeps_minus_one(check: Check, reference: object) -> object:
-    """Tensor.expand: -1 keeps the size of an existing dim; a new leading dim may not be -1."""
+def _expanded_shape(check: Check) -> tuple[int, ...] | None:
+    """Tensor.expand's result shape with -1 resolved to the input's size, where torch documents
+    a result: None where -1 stands for a new leading dim (torch raises), or the sizes do not fit."""
+    if not check.operands or -1 not in tuple(check.arguments.get("sizes", ())):
+        return None
     inp = check.operands[0]
     sizes = list(check.arguments["sizes"])
-    new = len(sizes) - inp.values.ndim
+    new = len(sizes) - len(inp.shape)
     if new < 0 or any(n == -1 for n in sizes[:new]):
-        return Outcome(error=ExpectedError(RuntimeError, ""))
-    resolved = [inp.shape[i - new] if n == -1 else n for i, n in enumerate(sizes)]
+        return None
+    resolved = tuple(inp.shape[i - new] if n == -1 else n for i, n in enumerate(sizes))
     try:
-        return as_dtype(np.broadcast_to(inp.values, resolved).copy(), inp.dtype)
+        np.broadcast_shapes(inp.shape, resolved)
     except ValueError:
-        return Outcome(error=ExpectedError(RuntimeError, "expanded size"))
+        return None
+    return resolved if np.broadcast_shapes(inp.shape, resolved) == resolved else None
+
+
+def _expand_keeps_minus_one(check: Check, reference: object) -> object:
+    inp = check.operands[0]
+    return as_dtype(np.broadcast_to(inp.values, _expanded_shape(check)).copy(), inp.dtype)
 
 
 def _fewer_sizes_than_dims(check: Check) -> bool:
     return bool(check.operands) and len(check.arguments.get("sizes", ())) < len(check.operands[0].shape)
-
-
-def _no_sizes(check: Check) -> bool:
-    return "sizes" in check.arguments and len(check.arguments["sizes"]) == 0
 
 
 def _shifts_and_dims_differ_in_length(check: Check) -> bool:
@@ -170,6 +180,157 @@ def _shifts_and_dims_differ_in_length(check: Check) -> bool:
     count = len(_as_tuple(dims)) if dims is not None else 0
     return isinstance(shifts, tuple) and len(shifts) != count
 
+
+# ---------------------------------------------------------------------------
+# torch.flip of uint16/32/64 on the CPU: only the memcpy path handles them
+
+
+def _dense(shape: tuple[int, ...], strides: list[int]) -> bool:
+    expected = 1
+    for d in sorted((d for d in range(len(shape)) if shape[d] > 1), key=lambda d: strides[d]):
+        if strides[d] != expected:
+            return False
+        expected *= shape[d]
+    return True
+
+
+def _iteration_order(shape: tuple[int, ...], operands: list[list[int]]) -> list[int]:
+    """TensorIterator's order of dims, innermost first: an insertion sort on the operands'
+    strides in turn (a stride 0 defers to the next operand, a tie to the smaller size)."""
+
+    def should_swap(first: int, second: int) -> int:
+        for strides in operands:
+            a, b = strides[first], strides[second]
+            if a == 0 or b == 0:
+                continue
+            if a != b:
+                return 1 if a > b else -1
+            if shape[first] > shape[second]:
+                return 1
+        return 0
+
+    order = list(reversed(range(len(shape))))
+    for i in range(1, len(shape)):
+        later = i
+        for earlier in range(i - 1, -1, -1):
+            verdict = should_swap(order[earlier], order[later])
+            if verdict > 0:
+                order[earlier], order[later] = order[later], order[earlier]
+                later = earlier
+            elif verdict < 0:
+                break
+    return order
+
+
+def _flip_reaches_dtype_kernel(check: Check) -> bool:
+    """Whether torch.flip runs its dtype-dispatched CPU kernel (which lacks uint16/32/64): it does
+    unless nothing is flipped (no flipped dim of size > 1 and stride != 0, or one element), or
+    TensorIterator's innermost dim is contiguous in the output, the input and the input restrided
+    with 0 on the flipped dims (the memcpy path). The output is empty_like(input): the input's
+    strides where it is dense, dense strides in its dim order otherwise."""
+    inp = check.operands[0] if check.operands else None
+    dims = _as_tuple(check.arguments.get("dims", ()))
+    if (
+        inp is None
+        or inp.dtype.name not in dt.LIMITED_UNSIGNED_INTS
+        or not inp.shape
+        or not _valid(dims, inp.values.ndim)
+    ):
+        return False
+    shape = inp.shape
+    strides = list(strides_in_elements(NUMPY.build(inp)))
+    flipped = {d % len(shape) for d in dims if shape[d] > 1 and strides[d] != 0}
+    if not flipped or math.prod(shape) <= 1:
+        return False
+    if _dense(shape, strides):
+        output = strides
+    else:
+        output, size = [0] * len(shape), 1
+        for d in _iteration_order(shape, [strides]):
+            output[d], size = size, size * max(shape[d], 1)
+    restrided = [0 if d in flipped else strides[d] for d in range(len(shape))]
+    inner = next(d for d in _iteration_order(shape, [output, strides, restrided]) if shape[d] > 1)
+    return not (inner not in flipped and output[inner] == 1 and strides[inner] == 1)
+
+
+def _reference_raised(check: Check, error: type[BaseException]) -> bool:
+    return check.reference is not None and isinstance(check.reference.error, error)
+
+
+def _returns_where_numpy_raises(check: Check) -> bool:
+    """A call an entry below models as returning normally in torch, though NumPy raises."""
+    name = check.op.name if check.op else ""
+    return (
+        _scalar_dims(check)
+        or (name == "squeeze" and _squeezes_a_wide_dim(check))
+        or (name == "cat" and _legacy_empty(check))
+        or (name == "expand" and _expanded_shape(check) is not None)
+    )
+
+
+def _raises_otherwise(check: Check) -> bool:
+    """A call an entry below models as raising an error of its own (torch checks it first)."""
+    name = check.op.name if check.op else ""
+    return (name == "roll" and _shifts_and_dims_differ_in_length(check)) or (
+        name == "repeat" and _fewer_sizes_than_dims(check)
+    )
+
+
+def _refused_as(check: Check, error: type[BaseException]) -> bool:
+    """NumPy raised `error` (and not an AxisError, unless that is asked) where torch raises too."""
+    if _returns_where_numpy_raises(check) or _raises_otherwise(check) or not _reference_raised(check, error):
+        return False
+    return error is np.exceptions.AxisError or not _reference_raised(check, np.exceptions.AxisError)
+
+
+# expand's refusals are the broadcast refusals conformance.errors already pairs with NumPy's
+_SHAPE_OPS = (
+    "reshape",
+    "view",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "transpose",
+    "permute",
+    "T",
+    "mT",
+    "movedim",
+    "cat",
+    "stack",
+    "split",
+    "chunk",
+    "flip",
+    "roll",
+    "tile",
+    "repeat",
+)
+
+# torch's messages for the shape checks whose NumPy counterpart raises ValueError
+_REFUSALS = (
+    r"shape '\[.*\]' is invalid for input of size",
+    r"cannot reshape tensor of 0 elements into shape",
+    r"view size is not compatible with input tensor's size and stride",
+    r"only one dimension can be inferred",
+    r"expects at least a 1-dimensional tensor",
+    r"tensor\.mT is only supported on matrices",
+    r"zero-dimensional tensor \(at position \d+\) cannot be concatenated",
+    r"Sizes of tensors must match",
+    r"Tensors must have same number of dimensions",
+    r"stack expects each tensor to be equal size",
+    r"expected a non-empty list of Tensors",
+    r"split_with_sizes expects split_sizes",
+    r"split_size can only be 0 if dimension size is 0",
+    r"split expects split_size be non-negative",
+    r"chunk expects `chunks` to be greater than 0",
+    r"appears multiple times in the list of dims",
+    r"duplicate dims are not allowed",
+    r"repeated dim",
+    r"start_dim cannot come after end_dim",
+    r"number of dims don't match in permute",
+    r"the number of sizes provided \(\d+\) must be greater or equal",
+    r"Invalid source or destination dims",
+    r"movedim: Invalid",
+)
 
 SINCE = "2.3"  # the oldest torch the suite supports (pyproject.toml); checked on 2.13
 
@@ -186,12 +347,29 @@ ENTRIES: list[KnownDivergence] = [
         since=SINCE,
     ),
     KnownDivergence(
+        id="flip-of-limited-unsigned",
+        ops=_labels("flip"),
+        summary="torch.flip of a uint16/32/64 tensor on the CPU raises unless the flip takes the memcpy path "
+        "(the innermost dim unflipped and contiguous in input and output)",
+        example='torch.arange(4).to(torch.uint16).flip(0)  # NotImplementedError: "flip_cpu" not implemented '
+        "for 'UInt16'; torch.ones(2, 3, dtype=torch.uint16).flip(0)  # works",
+        reason="uint16/32/64 are limited-support dtypes: the CPU flip kernel dispatches over the fully supported "
+        "dtypes only, and a dtype-blind memcpy fast path serves the layouts that allow it",
+        torch_gives=Raises(NotImplementedError, "\"flip_cpu\" not implemented for 'UInt(16|32|64)'"),
+        when=_flip_reaches_dtype_kernel,
+        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/IndexKernel.cpp",
+        device_types=("cpu",),
+        since=SINCE,
+    ),
+    KnownDivergence(
         id="zero-dim-takes-dim-0",
-        ops=_labels(*_SCALAR_DIM_ARGUMENTS),
-        summary="transpose, flip and movedim of a 0-d tensor take dim 0 and -1 (a no-op); NumPy raises AxisError",
+        ops=_labels(*_SCALAR_DIM_ARGUMENTS, "mT"),
+        summary="transpose, flip and movedim of a 0-d tensor take dim 0 and -1, and .mT takes a 0-d tensor "
+        "(each a no-op); NumPy raises",
         example="torch.tensor(5).transpose(0, -1)  # tensor(5); np.swapaxes(np.array(5), 0, -1)  # AxisError",
         reason="torch wraps the dims of a 0-d tensor as if it had one dim (maybe_wrap_dim with wrap_scalar), so "
-        "0 and -1 name its only pseudo-dim; NumPy's 0-d arrays have no axis at all",
+        "0 and -1 name its only pseudo-dim (.mT of a 0-d tensor is the identity, with a deprecation warning); "
+        "NumPy's 0-d arrays have no axis at all",
         torch_gives=Returns(_unchanged, "the input unchanged", where_reference_raises=True),
         when=_scalar_dims,
         link="https://github.com/pytorch/pytorch/blob/main/c10/core/WrapDimMinimal.h",
@@ -240,9 +418,10 @@ ENTRIES: list[KnownDivergence] = [
         ops=_labels("expand"),
         summary="Tensor.expand takes -1 for a size it keeps; np.broadcast_to rejects negative sizes",
         example="torch.ones(2, 1).expand(-1, 3).shape  # (2, 3); np.broadcast_to(np.ones((2, 1)), (-1, 3))  # ValueError",
-        reason="torch documents -1 as 'do not change this dim', not allowed for a new leading dim",
+        reason="torch documents -1 as 'do not change this dim', not allowed for a new leading dim (there torch "
+        "raises, as NumPy does for any negative size)",
         torch_gives=Returns(_expand_keeps_minus_one, "-1 replaced by the input's size", where_reference_raises=True),
-        when=lambda check: -1 in tuple(check.arguments.get("sizes", ())),
+        when=lambda check: _expanded_shape(check) is not None,
         link="https://pytorch.org/docs/stable/generated/torch.Tensor.expand.html",
         since=SINCE,
     ),
@@ -254,20 +433,7 @@ ENTRIES: list[KnownDivergence] = [
         reason="torch documents that repeat's sizes must be at least as many as the tensor's dims (more add "
         "leading dims, as np.tile does)",
         torch_gives=Raises(RuntimeError, "Number of dimensions of repeat dims can not be smaller"),
-        when=lambda check: _fewer_sizes_than_dims(check) and not _no_sizes(check),
-        link="https://pytorch.org/docs/stable/generated/torch.Tensor.repeat.html",
-        since=SINCE,
-    ),
-    KnownDivergence(
-        id="spread-sizes-need-one",
-        ops=_labels("repeat", "expand"),
-        summary="Tensor.repeat(*sizes) and Tensor.expand(*sizes) with no sizes at all raise TypeError; np.tile "
-        "and np.broadcast_to take an empty tuple",
-        example="torch.tensor(5).repeat()  # TypeError: missing 1 required positional argument; np.tile(np.array(5), ())",
-        reason="their Python bindings take the sizes as varargs and require at least one (an empty tuple passed "
-        "as one argument, x.repeat(()), is accepted)",
-        torch_gives=Raises(TypeError, "missing 1 required positional argument"),
-        when=_no_sizes,
+        when=_fewer_sizes_than_dims,
         link="https://pytorch.org/docs/stable/generated/torch.Tensor.repeat.html",
         since=SINCE,
     ),
@@ -281,6 +447,33 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Raises(RuntimeError, "shifts and dimensions must align"),
         when=_shifts_and_dims_differ_in_length,
         link="https://pytorch.org/docs/stable/generated/torch.roll.html",
+        since=SINCE,
+    ),
+    KnownDivergence(
+        id="dim-out-of-range-index-error",
+        ops=_labels(*_SHAPE_OPS),
+        summary="a dim out of range raises IndexError in torch; NumPy raises AxisError, a ValueError and an IndexError",
+        example="torch.ones(2).unsqueeze(3)  # IndexError: Dimension out of range; np.expand_dims(np.ones(2), 3)  # AxisError",
+        reason="NumPy's AxisError derives from both ValueError and IndexError; torch's dim wrapping raises a plain "
+        "IndexError (the error classes agree through IndexError, which the class comparison does not see)",
+        torch_gives=Raises(
+            IndexError, "Dimension out of range|Dimension specified as -?\\d+ but tensor has no dimensions"
+        ),
+        when=lambda check: _refused_as(check, np.exceptions.AxisError),
+        link="https://numpy.org/doc/stable/reference/generated/numpy.exceptions.AxisError.html",
+        since=SINCE,
+    ),
+    KnownDivergence(
+        id="shape-refusal-runtime-error",
+        ops=_labels(*_SHAPE_OPS),
+        summary="torch refuses shape arguments that do not fit (another element count, a view that needs a copy, "
+        "repeated dims, sizes that do not add up, too few dims) with RuntimeError; NumPy with ValueError",
+        example="torch.ones(2, 3).reshape(5)  # RuntimeError: shape '[5]' is invalid for input of size 6; "
+        "np.reshape(np.ones((2, 3)), 5)  # ValueError",
+        reason="torch reports invalid arguments found by its shape checks (TORCH_CHECK) as RuntimeError",
+        torch_gives=Raises(RuntimeError, "|".join(_REFUSALS)),
+        when=lambda check: _refused_as(check, ValueError),
+        link="https://pytorch.org/docs/stable/generated/torch.reshape.html",
         since=SINCE,
     ),
 ]

@@ -28,13 +28,14 @@ def attribute(name: str) -> Form:
     return Form(f"Tensor.{name}", lambda self: getattr(self, name), "attribute", code=f"{{x}}.{name}")
 
 
-def spread(name: str, parameter: str = "sizes") -> Form:
-    """`Tensor.name(*sizes)`: a method that takes a sequence as separate arguments."""
+def positional(name: str, *parameters: str) -> Form:
+    """`Tensor.name(a, b)`: a method whose arguments go by position (their names differ from the
+    function's, or it takes its sizes as one sequence: `x.view((2, 3))`, `x.permute((1, 0))`)."""
     return Form(
         f"Tensor.{name}",
-        lambda self, **kw: getattr(self, name)(*kw[parameter]),
+        lambda self, **kw: getattr(self, name)(*(kw[p] for p in parameters if p in kw)),
         "method",
-        code=f"{{x}}.{name}(*{{{parameter}}})",
+        code=f"{{x}}.{name}(" + ", ".join(f"{{{p}}}" for p in parameters) + ")",
     )
 
 
@@ -178,11 +179,11 @@ OPS: tuple[Op, ...] = (
         family="shape",
         dtypes=dt.ALL,
     ),
-    shape_op("view", (method("view"),), view, "reshape"),
+    shape_op("view", (positional("view", "shape"),), view, "reshape"),
     shape_op("flatten", (function("flatten"), method("flatten")), flatten, "flatten"),
     shape_op("squeeze", (function("squeeze"), method("squeeze")), squeeze, "squeeze"),
     shape_op("unsqueeze", (function("unsqueeze"), method("unsqueeze")), unsqueeze, "unsqueeze"),
-    shape_op("permute", (function("permute"), spread("permute", "dims")), permute, "permute"),
+    shape_op("permute", (function("permute"), positional("permute", "dims")), permute, "permute"),
     shape_op("T", (attribute("T"),), lambda xp, x: x.T, "none"),
     shape_op("mT", (attribute("mT"),), matrix_transpose, "none"),
     shape_op("movedim", (function("movedim"), function("moveaxis"), method("movedim")), movedim, "movedim"),
@@ -194,11 +195,11 @@ OPS: tuple[Op, ...] = (
         operands=TENSORS,
     ),
     shape_op("stack", (sequence_function("stack"),), stack, "stack", operands=TENSORS),
-    shape_op("split", (function("split"), method("split")), split, "split"),
+    shape_op("split", (function("split"), positional("split", "split_size_or_sections", "dim")), split, "split"),
     shape_op("chunk", (function("chunk"), method("chunk")), chunk, "chunk"),
     shape_op("flip", (function("flip"), method("flip")), flip, "flip"),
     shape_op("roll", (function("roll"), method("roll")), roll, "roll"),
     shape_op("tile", (function("tile"), method("tile")), tile, "tile"),
-    shape_op("repeat", (spread("repeat"),), repeat, "repeat"),
-    shape_op("expand", (spread("expand"),), expand, "expand"),
+    shape_op("repeat", (positional("repeat", "sizes"),), repeat, "repeat"),
+    shape_op("expand", (positional("expand", "sizes"),), expand, "expand"),
 )

@@ -1,0 +1,72 @@
+"""The registry's models of which torch kernel a call reaches (flip of uint16/32/64, products of
+bool and uint16/32/64) agree with torch over drawn shapes and layouts, both ways: where the
+model says the kernel runs torch raises, and nowhere else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import strategies as cs
+from conformance import dtypes as dt
+from conformance import ops
+from conformance.backends import torch_backend
+from conformance.check import Check
+from conformance.inputs import ArrayInput
+from conformance.known_divergences import linalg as linalg_entries
+from conformance.known_divergences import shapes as shape_entries
+from conformance.outcomes import capture
+
+LACKING = [dt.dtype(name) for name in ("bool", *dt.LIMITED_UNSIGNED_INTS)]
+
+
+def _raises(call) -> bool:
+    return capture(call).raised
+
+
+@st.composite
+def _input(draw, dtype: dt.DType, shape) -> ArrayInput:
+    values = np.ones(shape, dtype=dtype.numpy)
+    layout = draw(cs.layouts(shape, max_step=2, max_offset=2))
+    return ArrayInput(layout.logical_values(values), dtype, layout)
+
+
+@pytest.mark.parametrize("dtype", [d for d in LACKING if d.name != "bool"], ids=str)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_flip_model(dtype, data):
+    shape = data.draw(cs.shapes(min_dims=1, max_dims=4, max_side=4, max_elements=64), label="shape")
+    inp = data.draw(_input(dtype, shape), label="x")
+    dims = data.draw(st.lists(st.integers(0, len(shape) - 1), unique=True), label="dims")
+    op = ops.op("flip")
+    check = Check.of(op, op.function_form, {"x": inp}, arguments={"dims": tuple(dims)})
+    tensor = torch_backend("cpu").build(inp)
+    assert shape_entries._flip_reaches_dtype_kernel(check) == _raises(lambda: torch.flip(tensor, dims))
+
+
+@st.composite
+def _contraction(draw, name: str):
+    contracted = draw(st.lists(st.integers(0, 3), min_size=1 if name == "inner" else 0, max_size=2), label="k")
+    free = [draw(st.lists(st.integers(0, 2), max_size=2), label="free") for _ in "xy"]
+    if name == "inner":
+        shapes = [(*free[0], *contracted[:1]), (*free[1], *contracted[:1])]
+        return shapes, {}
+    return [(*free[0], *contracted), (*contracted, *free[1])], {"dims": len(contracted)}
+
+
+@pytest.mark.parametrize("name", ["inner", "tensordot"])
+@pytest.mark.parametrize("dtype", LACKING, ids=str)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_product_kernel_model(name, dtype, data):
+    shapes, arguments = data.draw(_contraction(name), label="shapes")
+    inputs = {n: data.draw(_input(dtype, shape), label=n) for n, shape in zip("xy", shapes, strict=True)}
+    op = ops.op(name)
+    tensors = [torch_backend("cpu").build(inp) for inp in inputs.values()]
+    reference = capture(lambda: op.reference(np, *(inp.values for inp in inputs.values()), **arguments))
+    check = Check.of(op, op.function_form, inputs, arguments=arguments, reference=reference)
+    expected = linalg_entries._reaches_product_kernel(check)
+    assert expected == _raises(lambda: op.function_form.call(*tensors, **arguments)), (shapes, arguments)
