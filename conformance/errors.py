@@ -65,9 +65,27 @@ CORRESPONDENCES: tuple[Correspondence, ...] = (
     Correspondence(
         "a negative dimension in a shape",
         RuntimeError,
-        r"negative dimension|must be non-negative",
+        r"negative dimension|must be non-negative|n must be greater or equal to 0",
         ValueError,
     ),
+    Correspondence(
+        "a constructor's argument out of its domain: an unknown device, an empty or infinite range, bounds "
+        "beyond the dtype",
+        RuntimeError,
+        r"Expected one of .* device type|unsupported range|expects 'from' to be less than 'to'|is out of bounds for",
+        ValueError,
+    ),
+    Correspondence("a range with a zero step", RuntimeError, r"step must be nonzero", ZeroDivisionError),
+    Correspondence(
+        "a Python number out of the dtype's range in a constructor",
+        RuntimeError,
+        r"cannot be converted to type .* without overflow",
+        OverflowError,
+    ),
+    Correspondence(
+        "a Python int beyond 64 bits in a constructor", ValueError, r"Overflow when unpacking long", OverflowError
+    ),
+    Correspondence("ragged nested sequences", TypeError, r"not a sequence", ValueError),
 )
 
 
