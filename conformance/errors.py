@@ -34,7 +34,8 @@ CORRESPONDENCES: tuple[Correspondence, ...] = (
     Correspondence(
         "shapes that do not broadcast (elementwise operands, in-place self, broadcast views)",
         RuntimeError,
-        r"must match the size of tensor|doesn't match the broadcast shape|expanded size of the tensor",
+        r"must match the size of tensor|doesn't match the broadcast shape|expanded size of the tensor"
+        r"|Attempting to broadcast a dimension",
         ValueError,
     ),
     Correspondence(
@@ -86,6 +87,12 @@ CORRESPONDENCES: tuple[Correspondence, ...] = (
         "a Python int beyond 64 bits in a constructor", ValueError, r"Overflow when unpacking long", OverflowError
     ),
     Correspondence("ragged nested sequences", TypeError, r"not a sequence", ValueError),
+    Correspondence(
+        "a size -1 in a new leading dim of expand (torch's message is an overflow of the size it computes)",
+        RuntimeError,
+        r"numel: integer multiplication overflow",
+        ValueError,
+    ),
 )
 
 

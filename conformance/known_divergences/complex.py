@@ -145,9 +145,12 @@ ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="complex-extremal-values",
         # scalar / tensor is computed through the tensor's reciprocal (see scalar-divided-by-tensor)
-        ops=(*ops.labels(lambda op: op.name in ("mul", "square", "reciprocal", "log1p", "pow")), "operator.truediv"),
+        ops=(
+            *ops.labels(lambda op: op.name in ("mul", "square", "reciprocal", "log1p", "pow", "sigmoid")),
+            "operator.truediv",
+        ),
         summary=(
-            "complex mul, square, reciprocal, log1p and pow of extremal inputs (a NaN or infinite part, or one whose "
+            "complex mul, square, reciprocal, log1p, pow and sigmoid of extremal inputs (a NaN or infinite part, or one whose "
             "square overflows or underflows) are not C99-conforming"
         ),
         example="torch.log1p(torch.tensor(1e-38 + 1e-45j))  # nan+nanj; NumPy: 0+1e-45j",

@@ -170,9 +170,12 @@ ENTRIES: list[KnownDivergence] = [
             "before Python scalars; Python floats take the default dtype) differ from NEP 50, where only Python "
             "scalars are weak; torch computes in the promoted dtype, so values wrap or round there too"
         ),
-        # NumPy 2 refuses a Python int out of the array dtype's range (OverflowError); torch wraps it
+        # NumPy 2 refuses a Python int out of the array dtype's range (OverflowError) and bitwise ops of
+        # uint64 with signed ints (TypeError); torch wraps the int and promotes by its own rules
         torch_gives=Returns(
-            _torch_promotion, "the op computed in torch's promoted dtype", where_reference_raises=OverflowError
+            _torch_promotion,
+            "the op computed in torch's promoted dtype",
+            where_reference_raises=(OverflowError, TypeError),
         ),
         when=lambda check: check.op is not None and _promotion_involved(check) and not _scalar_divided_by_tensor(check),
         link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
