@@ -18,7 +18,7 @@ from conformance.inputs import ArrayInput
 from conformance.ops import Op
 from strategies.layouts import layouts as all_layouts
 from strategies.layouts import writable_layouts
-from strategies.shapes import broadcastable_shapes, shapes
+from strategies.shapes import broadcastable_shapes, prime_factors, shapes
 from strategies.values import array_inputs
 
 MAX_ELEMENTS = 1024
@@ -64,7 +64,7 @@ def _reshape_target(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     size = math.prod(shape)
     if size == 0:
         return draw(st.sampled_from([(0,), (0, *shape[1:]), shape[::-1]]))
-    factors = [p for n in shape for p in _prime_factors(n)]
+    factors = [p for n in shape for p in prime_factors(n)]
     order = draw(st.permutations(factors)) if factors else []
     groups = draw(st.integers(1, max(1, len(order))))
     cuts = (
@@ -82,16 +82,6 @@ def _reshape_target(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     if draw(st.booleans()):
         target[draw(st.integers(0, len(target) - 1))] = -1
     return tuple(target)
-
-
-def _prime_factors(n: int) -> list[int]:
-    factors, k = [], 2
-    while n > 1:
-        while n % k == 0:
-            factors.append(k)
-            n //= k
-        k += 1
-    return factors
 
 
 @st.composite

@@ -23,7 +23,7 @@ from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops import Op
 from strategies.layouts import layouts as all_layouts
-from strategies.shapes import sized_shapes
+from strategies.shapes import prime_factors, sized_shapes
 from strategies.values import array_inputs
 
 # Results stay under this many elements: tile, repeat and expand multiply the input's size.
@@ -48,16 +48,6 @@ def _dims(draw, ndim: int, *, min_size: int = 0, label: str = "dims") -> tuple[i
     return tuple(d - ndim if draw(st.booleans(), label="negative") else d for d in chosen) if ndim else ()
 
 
-def _prime_factors(n: int) -> list[int]:
-    factors, k = [], 2
-    while n > 1:
-        while n % k == 0:
-            factors.append(k)
-            n //= k
-        k += 1
-    return factors
-
-
 @st.composite
 def reshape_targets(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     """Another shape of as many elements (its sides regrouped, with 1s and maybe one -1);
@@ -67,7 +57,7 @@ def reshape_targets(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
         return (size + draw(st.integers(1, 3)),)
     if size == 0:
         return draw(st.sampled_from([(0,), (0, *shape[1:]), shape[::-1], (2, 0, -1) if len(shape) else (0,)]))
-    factors = draw(st.permutations(_prime_factors(size)))
+    factors = draw(st.permutations(prime_factors(size)))
     groups = draw(st.integers(0, len(factors)), label="groups")
     cuts = sorted(draw(st.lists(st.integers(1, max(len(factors) - 1, 1)), max_size=max(groups - 1, 0), unique=True)))
     target, start = [], 0

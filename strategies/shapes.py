@@ -63,6 +63,17 @@ def broadcastable_shapes(
     ).filter(lambda drawn: math.prod(drawn.result_shape) <= max_elements)
 
 
+def prime_factors(n: int) -> list[int]:
+    """The prime factors of n, with repeats: the sides a reshape target can regroup."""
+    factors, k = [], 2
+    while n > 1:
+        while n % k == 0:
+            factors.append(k)
+            n //= k
+        k += 1
+    return factors
+
+
 @st.composite
 def non_broadcastable_shapes(
     draw: st.DrawFn, *, max_dims: int = 4, max_side: int = 5
