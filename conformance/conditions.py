@@ -155,3 +155,14 @@ COMPLEX_FORMULAS = {
     "add": _plus_times(1.0),
     "sub": _plus_times(-1.0),
 }
+
+
+def complex_formula(check: Check, operands: list[np.ndarray]) -> np.ndarray:
+    """The op's COMPLEX_FORMULAS entry on `operands` (the check's, converted), in the order
+    torch's kernel takes them: `scalar + tensor` is tensor.__radd__(scalar), which computes
+    tensor + alpha * scalar, so the alpha product falls on the scalar (`scalar - tensor` is
+    torch.rsub, scalar - alpha * tensor, in the written order)."""
+    values = list(check.inputs.values())
+    if check.label == "operator.add" and is_python_scalar(values[0]) and not is_python_scalar(values[1]):
+        operands = operands[::-1]
+    return COMPLEX_FORMULAS[check.op.name](*operands)

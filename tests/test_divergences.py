@@ -14,6 +14,7 @@ from conformance.inputs import ArrayInput
 from conformance.messages import Divergence, DivergenceChanged, DivergenceFixed
 from conformance.oracle import assert_conforms
 from conformance.outcomes import capture
+from conformance.runner import check_op
 from conformance.tolerances import Tolerance
 
 
@@ -173,6 +174,29 @@ def test_complex_pow_overflow_is_skipped_and_the_rest_compared():
     planted[1] *= 1.001
     with pytest.raises(Divergence):
         assert_conforms(capture(lambda: planted), reference, Check.of(ops.op("pow"), inputs=inputs))
+
+
+def _scalar_plus_complex(zero: complex, planted=None) -> None:
+    """`(-0-0j) + tensor(zero)` through the operator form, optionally with torch's result replaced."""
+    op = ops.op("add")
+    form = next(form for form in op.forms if form.label == "operator.add")
+    complex64 = dt.dtype("complex64")
+    inputs = {"x": complex(-0.0, -0.0), "y": ArrayInput(np.array(zero, dtype=np.complex64), complex64)}
+    if planted is not None:
+        form = ops.Form(form.label, lambda x, y: planted, form.kind)
+    check_op(op, form, inputs, "cpu")
+
+
+@pytest.mark.parametrize("zero", [complex(-0.0, 0.0), complex(0.0, -0.0), complex(-0.0, -0.0)])
+def test_scalar_plus_complex_tensor_follows_the_reflected_kernel(zero):
+    """`scalar + tensor` is tensor + 1 * scalar in torch: the signs of zeros follow that order."""
+    _scalar_plus_complex(zero)
+
+
+def test_scalar_plus_complex_tensor_sign_flip_is_caught():
+    """torch gives 0+0j for (-0-0j) + (-0+0j); a planted -0+0j (NumPy's sign, the unreflected formula's) is caught."""
+    with pytest.raises(DivergenceFixed):  # the planted result is NumPy's: the entry's model no longer applies
+        _scalar_plus_complex(complex(-0.0, 0.0), planted=torch.tensor(complex(-0.0, 0.0), dtype=torch.complex64))
 
 
 # --- torch releases ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def _complex_formula(check: Check, reference: object) -> object:
     dtype = dt.dtype(check.reference_dtype or check.operands[0].dtype.name)
     with np.errstate(all="ignore"):
         operands = [np.asarray(values).astype(dtype.numpy) for values in conditions.operand_values(check)]
-        return conditions.COMPLEX_FORMULAS[check.op.name](*operands)
+        return conditions.complex_formula(check, operands)
 
 
 def _product_underflows(check: Check) -> np.ndarray:

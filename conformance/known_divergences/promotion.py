@@ -102,8 +102,10 @@ def _torch_promotion(check: Check, reference: object, unrounded: frozenset[str] 
             operands.append(_as_carrier(rounded, "float32") if unrounded else rounded)
     try:
         with np.errstate(all="ignore"):
-            formula = conditions.COMPLEX_FORMULAS.get(check.op.name) if dt.dtype(computed).is_complex else None
-            result = np.asarray(formula(*operands) if formula else check.op.reference(np, *operands, **check.arguments))
+            if dt.dtype(computed).is_complex and check.op.name in conditions.COMPLEX_FORMULAS:
+                result = np.asarray(conditions.complex_formula(check, operands))
+            else:
+                result = np.asarray(check.op.reference(np, *operands, **check.arguments))
     except Exception as error:  # NumPy has no such loop either (bitwise ops on floats)
         return Outcome(error=error)
     return result if result.dtype == bool else as_dtype(result, computed)
