@@ -23,15 +23,19 @@ from conformance import errors, records
 from conformance.messages import Divergence, first_mismatches
 from conformance.normal import Normal, normalize
 from conformance.outcomes import Crashed, ExpectedError, Outcome
-from conformance.tolerances import Tolerance, Ulps, tolerance_for
+from conformance.tolerances import Conditioned, Tolerance, Ulps, tolerance_for
 
 
 def compare_floats(
-    actual: np.ndarray, expected: np.ndarray, tolerance: Tolerance | Ulps, signed_zeros: bool, dtype: str = ""
+    actual: np.ndarray,
+    expected: np.ndarray,
+    tolerance: Tolerance | Ulps | Conditioned,
+    signed_zeros: bool,
+    dtype: str = "",
 ) -> Divergence | None:
     """Floating or complex values: NaN and infinity positions and signed zeros part by part,
     then |actual - expected| <= atol + rtol * |expected| (complex magnitudes, as torch.testing),
-    or <= n ulp(expected) in `dtype` for a bound in ulps."""
+    or <= n ulp(expected) in `dtype` for a bound in ulps, or a bound scaled by the op's condition."""
     is_complex = np.iscomplexobj(actual) or np.iscomplexobj(expected)
     wide = np.complex128 if is_complex else np.float64
     a, e = np.asarray(actual, dtype=wide), np.asarray(expected, dtype=wide)
@@ -58,7 +62,7 @@ def compare_floats(
     finite = np.isfinite(e) if not is_complex else (np.isfinite(e.real) & np.isfinite(e.imag))
     with np.errstate(invalid="ignore", over="ignore"):
         difference = np.where(finite, np.abs(a - e), 0.0)
-        if isinstance(tolerance, Ulps):
+        if isinstance(tolerance, Ulps | Conditioned):
             allowed = tolerance.allowed(np.where(finite, e, 0), dtype)
         else:
             allowed = tolerance.atol + tolerance.rtol * np.abs(np.where(finite, e, 0))
@@ -89,7 +93,8 @@ def compare_floats(
 class Options:
     """How a comparison judges a result, beyond error parity, structure and shape."""
 
-    tolerance: Tolerance | Ulps | None = None  # None: the op's bound in ulps, else `tolerance_for` the dtype
+    # None: the op's bound in ulps, or its condition-scaled bound, else `tolerance_for` the dtype
+    tolerance: Tolerance | Ulps | Conditioned | None = None
     check_dtype: bool = True
     check_values: bool = True  # False for results with unspecified values (torch.empty)
     check_device: bool = True  # a tensor result must live on the check's device
@@ -107,10 +112,13 @@ def _compare_arrays(actual: Normal, expected: Normal, options: Options) -> Diver
     if not options.check_values:
         return None
     a, e = np.asarray(actual.values), np.asarray(expected.values)
+    tolerance = options.tolerance
     if options.skip is not None:
         keep = ~np.broadcast_to(options.skip, a.shape)
         a, e = a[keep], e[keep]
-    if a.dtype.kind in "biu" and e.dtype.kind in "biu" and options.tolerance is None:
+        if isinstance(tolerance, Conditioned):
+            tolerance = tolerance.subset(keep)
+    if a.dtype.kind in "biu" and e.dtype.kind in "biu" and tolerance is None:
         mask = np.asarray(a != e)
         if mask.any():
             return Divergence(
@@ -119,7 +127,9 @@ def _compare_arrays(actual: Normal, expected: Normal, options: Options) -> Diver
                 first_mismatches(mask, a, e),
             )
         return None
-    tolerance = options.tolerance or tolerance_for(actual.dtype)
+    tolerance = tolerance or tolerance_for(actual.dtype)
+    if isinstance(tolerance, Conditioned) and actual.dtype not in dt.FLOATS + dt.COMPLEX:
+        tolerance = tolerance_for(actual.dtype)
     if isinstance(tolerance, Ulps) and (a.dtype.kind == "c" or actual.dtype not in dt.FLOATS):
         tolerance = tolerance_for(actual.dtype)  # a bound in ulps is stated for real floating results
     return compare_floats(a, e, tolerance, options.signed_zeros, actual.dtype)

@@ -46,6 +46,31 @@ class Ulps:
         return self.n * ulp(expected, dt.dtype(dtype_name))
 
 
+@dataclass(frozen=True)
+class Conditioned:
+    """A bound that grows where the op is ill-conditioned: |torch - reference| <= atol +
+    (rtol + n u kappa) |reference|, with rtol and atol the dtype's (`tolerance_for`), u the
+    dtype's unit roundoff and kappa the op's relative condition number at each element
+    (`Op.condition`). A backward-stable computation is exact for an input within a few u
+    of the true one, so its relative error is a few u times kappa: near a pole the bound
+    widens by exactly what the function's sensitivity explains, and nowhere else."""
+
+    n: float
+    kappa: np.ndarray
+
+    def __str__(self) -> str:
+        worst = float(np.max(self.kappa)) if np.size(self.kappa) else 0.0
+        return f"the dtype's rtol/atol + {self.n:g} u kappa (kappa up to {worst:.3g})"
+
+    def subset(self, keep: np.ndarray) -> Conditioned:
+        return Conditioned(self.n, np.broadcast_to(self.kappa, keep.shape)[keep])
+
+    def allowed(self, expected: np.ndarray, dtype_name: str) -> np.ndarray:
+        base = tolerance_for(dtype_name)
+        roundoff = dt.dtype(dtype_name).eps / 2
+        return base.atol + (base.rtol + self.n * roundoff * self.kappa) * np.abs(expected)
+
+
 def ulp(values: np.ndarray, dtype: dt.DType) -> np.ndarray:
     """The spacing of `dtype`'s values at each |value| (the spacing above it at a power of two),
     down to the smallest subnormal; bfloat16's from its own precision, not its float32 carrier's."""

@@ -301,3 +301,40 @@ def test_documented_error_pairs_are_allowed_for_their_situation_only():
     diverges(other_runtime_error, numpy_broadcast, "error class")
     numpy_no_loop = capture(lambda: np.bitwise_xor(np.zeros(2), np.zeros(2)))  # UFuncTypeError, a TypeError
     conforms(capture(lambda: torch.zeros(2).bitwise_xor(torch.zeros(2))), numpy_no_loop)
+
+
+# --- bounds scaled by the op's condition ---------------------------------------------------------
+
+
+def _sigmoid_check(z: complex) -> tuple[Check, np.ndarray]:
+    from conformance import dtypes as dt
+    from conformance import ops
+    from conformance.inputs import ArrayInput
+
+    x = np.array([z, 0.5 + 0.25j], dtype=np.complex64)  # an ill-conditioned point beside a well-conditioned one
+    reference = (1 / (1 + np.exp(-x.astype(np.complex128)))).astype(np.complex64)
+    check = Check.of(ops.op("sigmoid"), inputs={"x": ArrayInput(x, dt.dtype("complex64"))})
+    return check, reference
+
+
+def test_ill_conditioned_point_is_judged_by_the_condition():
+    """Near sigmoid's pole at pi i, torch's complex64 result is 169 u off (kappa = 3140); conforms."""
+    check, reference = _sigmoid_check(1e-3 + np.pi * 1j)
+    actual = torch.sigmoid(torch.from_numpy(np.asarray(check.inputs["x"].values)))
+    assert_conforms(capture(lambda: actual), reference, check)
+
+
+def test_condition_does_not_excuse_a_well_conditioned_point():
+    check, reference = _sigmoid_check(1e-3 + np.pi * 1j)
+    planted = torch.from_numpy(reference.copy())
+    planted[1] *= 1 + 1e-4  # beyond the dtype's rtol and atol where kappa is 0.3
+    with pytest.raises(Divergence, match="kappa"):
+        assert_conforms(capture(lambda: planted), reference, check)
+
+
+def test_condition_bounds_the_ill_conditioned_point_too():
+    check, reference = _sigmoid_check(1e-3 + np.pi * 1j)
+    planted = torch.from_numpy(reference.copy())
+    planted[0] *= 1 + 1e-2  # 168,000 u: beyond 4 u (1 + kappa) + rtol
+    with pytest.raises(Divergence, match="values"):
+        assert_conforms(capture(lambda: planted), reference, check)

@@ -144,6 +144,11 @@ class Op:
     # the bound on torch's real floating results, in ulps of the result dtype (0: correctly
     # rounded or exact, as IEEE 754 requires); None: torch.testing's rtol/atol (tolerances.py)
     ulps: float | None = None
+    # the op's relative condition number |x f'(x) / f(x)| at each element, as condition(x, f)
+    # on x and the reference f(x) (float64 or complex128); where given, results outside a
+    # bound in ulps are judged by it (tolerances.Conditioned), so that an ill-conditioned
+    # point (near a pole) is not a false alarm and a well-conditioned one is not excused
+    condition: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     # dtypes for which torch has no kernel (complex32 included, which torch's type promotion
     # can produce); the registry checks that it still raises so
     torch_lacks: tuple[str, ...] = ()
