@@ -241,3 +241,32 @@ def test_every_real_entry_has_a_sound_release_range():
     for known in known_divergences.REGISTRY:
         assert known.since is None or divergences.release(known.since) <= divergences.release(divergences.NEWEST_KNOWN)
         assert known.until is None or divergences.release(known.until) <= divergences.release(divergences.NEWEST_KNOWN)
+
+
+# --- integer ranges: exact but where a value lands on an integer -------------------------------
+
+
+def _integer_linspace(values=None) -> None:
+    """torch.linspace(-10.5, 0, 7, dtype=int64) against NumPy's (floored) range; torch's result
+    replaced by `values` where given. torch: [-10, -8, -6, -5, -3, -1, 0]; NumPy: [-11, -9, -7, -6, -4, -2, 0]."""
+    inputs = {"start": -10.5, "end": 0.0, "steps": 7, "dtype": dt.dtype("int64")}
+    check = Check("torch.linspace", inputs)
+    actual = torch.linspace(-10.5, 0.0, 7, dtype=torch.int64) if values is None else torch.tensor(values)
+    reference = np.linspace(-10.5, 0.0, 7, dtype=np.int64)
+    assert_conforms(capture(lambda: actual), reference, check)
+
+
+def test_integer_range_truncation_is_torch_behaviour():
+    _integer_linspace()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [-10, -8, -6, -5, -3, -2, 0],  # one off at -1.67: not near an integer, so compared exactly
+        [-9, -8, -6, -5, -3, -1, 0],  # the first value, computed from start alone
+    ],
+)
+def test_integer_range_off_by_one_is_caught(values):
+    with pytest.raises(Divergence):
+        _integer_linspace(values)
