@@ -1,4 +1,4 @@
-"""The copies and mixed-operand suites catch bugs planted in torch (and pass without them)."""
+"""The copies suite catches bugs planted in torch (and passes without them)."""
 
 from __future__ import annotations
 
@@ -51,25 +51,6 @@ def _type_as_keeps_own_dtype(original):
     return lambda self, other: self
 
 
-def _where_ignores_scalar_promotion(original):
-    def planted(condition, *args, **kwargs):
-        result = original(condition, *args, **kwargs)
-        tensors = [a for a in args if isinstance(a, torch.Tensor) and a.dim()]
-        if len(args) == 2 and any(isinstance(a, float) for a in args) and tensors:
-            return result.to(tensors[0].dtype)  # a float branch no longer lifts an integer tensor
-        return result
-
-    return planted
-
-
-def _tensor_wraps_ints_past_int32(original):
-    def planted(data, *args, **kwargs):
-        result = original(data, *args, **kwargs)
-        return result.to(torch.int32).to(torch.int64) if result.dtype == torch.int64 else result
-
-    return planted
-
-
 def _new_zeros_ignores_dtype(original):
     def planted(self, size, *args, dtype=None, **kwargs):
         return original(self, size, *args, **kwargs)
@@ -119,20 +100,6 @@ PLANTS = {
         _new_zeros_ignores_dtype,
         "copies",
         "test_new_filled and new_zeros",
-    ),
-    "where with a float branch keeps an integer tensor's dtype": (
-        torch,
-        "where",
-        _where_ignores_scalar_promotion,
-        "mixed_operands",
-        "test_python_scalar_operand and where",
-    ),
-    "tensor() wraps Python ints past int32": (
-        torch,
-        "tensor",
-        _tensor_wraps_ints_past_int32,
-        "mixed_operands",
-        "test_python_ints_of_every_magnitude and torch.tensor",
     ),
 }
 

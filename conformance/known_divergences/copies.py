@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from conformance import casts, ops
+from conformance import dtypes as dt
 from conformance import mixed_operands as mixed
-from conformance import ops
 from conformance.check import Check
 from conformance.conditions import layout_of
 from conformance.divergences import KnownDivergence, Raises, Returns
+from conformance.inputs import ArrayInput
 from conformance.known_divergences import creation
+from conformance.normal import as_dtype
 
 # ---------------------------------------------------------------------------
 # Copies
@@ -64,6 +67,54 @@ def _source_has_more_dims(check: Check) -> bool:
         return np.broadcast_shapes(source.shape[extra:], destination.shape) == destination.shape
     except ValueError:
         return False
+
+
+# the calls of suites/test_copies.py that convert their input to a dtype given as `dtype`
+CONVERTING = (
+    "Tensor.to",
+    "Tensor.to(dtype)",
+    "Tensor.to(dtype=)",
+    "Tensor.to(device, dtype)",
+    "Tensor.to(other)",
+    "Tensor.type_as",
+    "Tensor.type(dtype)",
+    "Tensor.half()",
+    "Tensor.bfloat16()",
+)
+
+
+def _conversion(check: Check) -> tuple[np.ndarray, dt.DType, dt.DType] | None:
+    """(values, source dtype, target dtype) of a conversion: a to/type_as/shorthand call, copy_'s
+    src into self, new_tensor's data (a tensor, or Python data as NumPy reads it exactly)."""
+    inputs = check.inputs
+    if check.label == "Tensor.copy_":
+        return inputs["src"].values, inputs["src"].dtype, inputs["self"].dtype
+    if check.label == "Tensor.new_tensor":
+        data, target = inputs["data"], inputs["dtype"] or inputs["self"].dtype
+        if isinstance(data, ArrayInput):
+            return data.values, data.dtype, target
+        exact = np.asarray(data)
+        return (exact, dt.from_numpy(exact.dtype), target) if exact.dtype != object else None
+    source, target = inputs.get("input"), inputs.get("dtype")
+    if not (isinstance(source, ArrayInput) and isinstance(target, dt.DType)):
+        return None
+    return source.values, source.dtype, target
+
+
+def _converts_through_float32(check: Check) -> bool:
+    conversion = _conversion(check)
+    return conversion is not None and casts.through_float32(conversion[1], conversion[2])
+
+
+def _rounded_twice(check: Check, reference: object) -> object:
+    """The conversion rounded to float32 first; copy_'s broadcast into self's shape."""
+    values, source, target = _conversion(check)
+    converted = casts.convert_through_float32(values, source, target)
+    if check.label != "Tensor.copy_":
+        return converted
+    destination = check.inputs["self"]
+    broadcast = np.broadcast_to(np.asarray(getattr(converted, "values", converted)), destination.shape)
+    return {**reference, "self": as_dtype(broadcast, target)}
 
 
 def _overlapping_destination(check: Check) -> bool:
@@ -123,6 +174,28 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(lambda check, reference: _LIKE_STRIDES.compute(check, reference), "empty_like's strides"),
         when=_copies_expanded_input,
         link="https://pytorch.org/docs/stable/tensor_attributes.html#torch-memory-format",
+    ),
+    KnownDivergence(
+        id="narrowing-conversion-rounds-twice",
+        ops=(*CONVERTING, "Tensor.copy_", "Tensor.new_tensor"),
+        summary=(
+            "float64 (and complex128's real part) to float16 or bfloat16, and int32/int64/uint32/uint64 to "
+            "bfloat16, round through float32: twice, where NumPy (IEEE 754) rounds the exact value once"
+        ),
+        example=(
+            "torch.tensor([1 + 2**-8 + 2**-40], dtype=torch.float64).to(torch.bfloat16)  # 1.0 (exactly: 1.0078125); "
+            "torch.tensor([1 + 2**-11 + 2**-40], dtype=torch.float64).half()  # 1.0; "
+            "np.float64(1 + 2**-11 + 2**-40).astype(np.float16)  # 1.001; "
+            "torch.tensor([2**30 + 2**22 + 1]).bfloat16()  # 2**30 (exactly: 2**30 + 2**23)"
+        ),
+        reason=(
+            "c10::Half and c10::BFloat16 are constructed from a float: a double or a wide integer is converted "
+            "to float (rounded to 24 bits) and then to the 11 or 8 bits of the target, so a value just past a "
+            "midpoint of the target's values that float32 rounds onto the midpoint then rounds to even"
+        ),
+        torch_gives=Returns(_rounded_twice, "the values rounded to float32 first, then to the target dtype"),
+        when=_converts_through_float32,
+        link="https://github.com/pytorch/pytorch/blob/main/c10/util/BFloat16.h",
     ),
     KnownDivergence(
         id="copy-source-with-more-dims",
