@@ -62,4 +62,26 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Raises(RuntimeError, "negative dimension"),
         link="https://pytorch.org/docs/stable/generated/torch.randperm.html",
     ),
+    KnownDivergence(
+        id="complex-normal-mean-on-both-parts",
+        ops=("Tensor.normal_ imaginary part", "torch.normal(mean, std, size) imaginary part"),
+        summary=(
+            "normal_(mean, std) and normal(mean, std, size) of a complex dtype draw both parts around `mean`: "
+            "mean + mean*1j, not the complex normal of mean `mean` (mean + 0j)"
+        ),
+        example=(
+            "torch.empty(10**5, dtype=torch.complex64).normal_(3.0, 2.0).imag.mean()  # about 3.0 (0.0 for a "
+            "complex normal of mean 3); torch.normal(torch.full((10**5,), 3 + 0j), 2.0).imag.mean()  # about 0.0"
+        ),
+        reason=(
+            "for a complex tensor torch draws normal_(mean, std / sqrt(2)) into view_as_real(self), so the real "
+            "mean reaches both parts; the overloads with a mean tensor add the complex mean itself"
+        ),
+        torch_gives=Returns(
+            lambda check, reference: {"the mean of the imaginary part's law": check.inputs["mean"]},
+            "the imaginary part's law has mean `mean`",
+        ),
+        when=lambda check: check.inputs["mean"] != 0,
+        link="https://pytorch.org/docs/stable/generated/torch.Tensor.normal_.html",
+    ),
 ]
