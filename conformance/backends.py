@@ -150,13 +150,20 @@ class _CupyViewOps(ViewOps):
         return self.cupy.broadcast_to(x, shape)
 
 
+_FLIPPED_AS = {torch.uint16: torch.int16, torch.uint32: torch.int32, torch.uint64: torch.int64}
+
+
 class _TorchViewOps(ViewOps):
     def permute(self, x, perm):
         return x.permute(perm)
 
     def flip(self, x, dims):
-        # torch has no negative strides: the flipped view is a copy with the same values.
-        return torch.flip(x, dims)
+        # torch has no negative strides: the flipped view is a copy with the same values. torch.flip
+        # has no kernel for uint16/32/64: their bits are flipped as the signed ints of their width.
+        same_width = _FLIPPED_AS.get(x.dtype)
+        if same_width is None:
+            return torch.flip(x, dims)
+        return torch.flip(x.view(same_width), dims).view(x.dtype)
 
     def expand(self, x, shape):
         return x.expand(shape)

@@ -70,8 +70,11 @@ class DType:
         """`values` converted to this dtype and held in its NumPy carrier: rounded to bfloat16
         (ties to even) or to complex32's float16 parts where NumPy has no such dtype. Values out
         of range become infinities, as in a C conversion."""
+        source = np.asarray(values)
+        if self.name == "bfloat16" and source.dtype == np.float64:
+            return round_to_bfloat16(source)  # rounded once, not through a float32 carrier
         with np.errstate(over="ignore", invalid="ignore"):
-            carried = np.asarray(values).astype(self.numpy)
+            carried = source.astype(self.numpy)
         return carried if self.native_numpy else round_to(self.name, carried)
 
     @property
@@ -209,12 +212,30 @@ def _float_facts(name: str) -> tuple[float, float, float, float]:
     return float(info.max), float(info.tiny), float(info.smallest_subnormal), float(info.eps)
 
 
+_BFLOAT16_SIGNIFICANT_BITS = 8  # the implicit one included
+_BFLOAT16_MIN_QUANTUM = -133  # the exponent of the smallest subnormal
+
+
+def _float64_to_bfloat16(values: np.ndarray) -> np.ndarray:
+    """float64 values rounded once to bfloat16 (nearest, ties to even), held in float32: a
+    conversion through float32 would round twice (a float32 tie need not be a bfloat16 one)."""
+    _, exponent = np.frexp(values)
+    quantum = np.maximum(exponent - _BFLOAT16_SIGNIFICANT_BITS, _BFLOAT16_MIN_QUANTUM)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.ldexp(np.rint(np.ldexp(values, -quantum)), quantum)
+        rounded = np.where(np.abs(rounded) > _float_facts("bfloat16")[0], np.copysign(np.inf, values), rounded)
+        return np.where(np.isfinite(values), rounded, values).astype(np.float32)
+
+
 def round_to_bfloat16(values: np.ndarray) -> np.ndarray:
-    """Round float32 values to the nearest bfloat16 (ties to even), kept in float32.
+    """Round float32 (or float64) values to the nearest bfloat16 (ties to even), kept in float32.
 
     Done on the bits in NumPy, so the reference does not depend on torch's own
     conversion. NaNs stay NaN (quietened); infinities and signed zeros are kept.
+    float64 values are rounded once from their exact value.
     """
+    if np.asarray(values).dtype == np.float64:
+        values = _float64_to_bfloat16(np.asarray(values))
     as_float = np.asarray(values, dtype=np.float32)
     bits = as_float.view(np.uint32).astype(np.uint64)
     rounding = np.uint64(0x7FFF) + ((bits >> np.uint64(16)) & np.uint64(1))

@@ -63,9 +63,10 @@ def test_guard_values_surround_a_strided_view():
     assert (np.count_nonzero(flat == GUARD_VALUE["int"])) == flat.size - 4
 
 
-def test_negative_strides_are_flipped_copies_in_torch():
-    values = np.arange(6, dtype=np.int64).reshape(2, 3)
-    inp = ArrayInput(values, dt.dtype("int64"), Layout(flipped=(1,)))
+@pytest.mark.parametrize("name", ["int64", "uint16", "uint32", "uint64"])  # torch.flip lacks the unsigned ones
+def test_negative_strides_are_flipped_copies_in_torch(name):
+    values = (np.iinfo(name).max - np.arange(6, dtype=name)).reshape(2, 3)
+    inp = ArrayInput(values, dt.dtype(name), Layout(flipped=(1,)))
     array = NUMPY.build(inp)
     assert array.strides[1] < 0
     np.testing.assert_array_equal(tensor_to_numpy(TORCH.build(inp)), values)

@@ -190,6 +190,20 @@ def test_complex_special_values_part_by_part_and_values_by_magnitude():
     conforms(torch.tensor([0.50002 - 31.07j]), np.array([0.5 - 31.07j], dtype=np.complex64))
 
 
+def test_complex_values_whose_magnitude_overflows():
+    """Parts near float64's largest value: |e| is inf, yet rtol * |e| must bound neither nothing
+    (0 * inf) nor everything (rtol * inf)."""
+    big = np.array([1.5e308 + 1.5e308j, -1.7e308 + 1e-300j])
+    exact = Options(tolerance=Tolerance(rtol=0.0, atol=0.0))
+    conforms(torch.from_numpy(big.copy()), big, **vars(exact))
+    one_ulp = big.copy()
+    one_ulp[0] = complex(np.nextafter(1.5e308, 0), 1.5e308)
+    diverges(torch.from_numpy(one_ulp), big, "values", **vars(exact))
+    loose = Options(tolerance=Tolerance(rtol=1e-3, atol=0.0))
+    conforms(torch.from_numpy(one_ulp), big, **vars(loose))
+    diverges(torch.from_numpy(big * [0.5, 1]), big, "values", **vars(loose))
+
+
 def test_bfloat16_reference_in_float32_carrier():
     values = np.array([1.0, 1.00390625, 3.14159], dtype=np.float32)
     actual = torch.tensor([1.0, 1.00390625, 3.14159]).to(torch.bfloat16)
