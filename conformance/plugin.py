@@ -13,11 +13,14 @@ Loaded by the project's `conftest.py`. It adds:
 - a `device` parameter for every test that asks for one, so ids read
   `test_x[op-dtype-device]`, with a marker per device type (`-m cuda`);
 - the known divergences each test confirmed, as `user_properties` (so they reach
-  JUnit XML and travel back from xdist workers) and as a summary at the end.
+  JUnit XML and travel back from xdist workers) and as a summary at the end;
+- `--conformance-record PATH`: a JSON record of the run (`conformance.record`), with
+  `--conformance-label` naming its environment in a report's columns.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -29,7 +32,7 @@ import torch
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import InvalidArgument
 
-from conformance import backends, devices, divergences, records
+from conformance import backends, devices, divergences, record, records
 from conformance.dtypes import DType
 from conformance.layouts import Layout
 from conformance.messages import DivergenceChanged
@@ -73,6 +76,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="on a torch newer than the registry knows, a documented divergence that stops or changes is "
         "reported as 'changed'; 'fail' (the default) fails its test, 'report' only reports it",
     )
+    group.addoption(
+        "--conformance-record",
+        default=None,
+        metavar="PATH",
+        help="write a JSON record of the run to PATH: the environment and every check's outcome, with the "
+        "shrunk example of each divergence (format: docs/record-format.md); one record under -n too",
+    )
+    group.addoption(
+        "--conformance-label",
+        default=None,
+        metavar="TEXT",
+        help="the name of this run's environment in a report's columns (e.g. the CI job's), stored in the record",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -92,6 +108,13 @@ def pytest_configure(config: pytest.Config) -> None:
     except devices.DeviceError as error:
         raise pytest.UsageError(str(error)) from None
     devices.set_devices_under_test(chosen)
+    path = config.getoption("conformance_record", None)
+    if path and not hasattr(config, "workerinput"):  # the controller writes it, from the workers' reports
+        if os.path.isdir(path):
+            raise pytest.UsageError(f"--conformance-record {path!r} is a directory; give a file path")
+        config.pluginmanager.register(
+            record.RecordWriter(config, path, config.getoption("conformance_label", None)), "conformance-record"
+        )
 
 
 def environment(config: pytest.Config) -> dict[str, str]:
@@ -228,6 +251,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     entries as properties; with --known-changes=report it does not fail the run."""
     report = yield
     error = call.excinfo.value if call.excinfo is not None else None
+    if item.config.getoption("conformance_record", None) and report.when in ("setup", "call"):
+        # the facts a record needs, on the report: they travel back from xdist workers with it
+        report.user_properties.append((record.CHECK_PROPERTY, json.dumps(record.check_facts(item))))
+        if report.failed and error is not None and report.when == "call":
+            report.user_properties.append((record.FAILURE_PROPERTY, json.dumps(record.failure_facts(error))))
     changed = error if isinstance(error, DivergenceChanged) else None
     if changed is None:  # Hypothesis reports several distinct failures as an exception group
         changed = next((e for e in getattr(error, "exceptions", ()) if isinstance(e, DivergenceChanged)), None)
