@@ -213,13 +213,17 @@ def _now() -> str:
 def write_atomically(path: Path, data: dict[str, Any]) -> None:
     """`data` as JSON at `path`, replacing what was there in one step: a reader (or a run
     killed mid-write) sees the old file or the new one, never half of either."""
+    write_text_atomically(path, json.dumps(data, indent=1, allow_nan=False) + "\n")
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """`text` at `path`, replacing what was there in one step."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file, indent=1, allow_nan=False)
-            file.write("\n")
+            file.write(text)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)

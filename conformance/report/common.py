@@ -1,0 +1,60 @@
+"""What the renderers share: outcome symbols, a cell's one-line explanation, the group a row
+belongs to in the compact matrix."""
+
+from __future__ import annotations
+
+from conformance.report.diff import Change
+from conformance.report.matrix import Cell, Matrix, Row
+
+SYMBOLS = {"pass": "✅", "known": "📘", "changed": "🔄", "divergence": "❌", "error": "💥", "skip": "⏭️"}
+LEGEND = "✅ pass · 📘 known divergence · 🔄 changed · ❌ divergence · 💥 error · ⏭️ skip"
+ORDER = ("divergence", "error", "changed", "known", "pass", "skip")
+
+
+def explain(cell: Cell | None) -> str:
+    """One line of why a cell reads as it does: the divergence's first line, the entries,
+    the skip's reason, the error."""
+    if cell is None:
+        return "not run"
+    check = cell.check
+    if cell.outcome in ("divergence", "changed") and check.get("divergences"):
+        first = check["divergences"][0]["message"].strip().splitlines()
+        return first[0] if first else cell.outcome
+    if cell.outcome in ("known", "changed") and cell.known:
+        return ", ".join(cell.known)
+    if cell.outcome == "skip":
+        return check.get("reason", "")
+    if cell.outcome == "error":
+        return check.get("error", "")
+    return ""
+
+
+def divergence_ids(cell: Cell | None) -> list[str]:
+    return [d["id"] for d in cell.check.get("divergences", [])] if cell is not None else []
+
+
+def transition(change: Change) -> str:
+    before = change.before.outcome if change.before else "not run"
+    now = change.now.outcome if change.now else "not run"
+    return f"{before} → {now}"
+
+
+def group(row: Row) -> tuple[str, str]:
+    """The compact matrix's row: the suite and the op (or the test, where no op is its parameter)."""
+    return (row.suite, row.op or row.test)
+
+
+def grouped(matrix: Matrix) -> dict[tuple[str, str], list[Row]]:
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in matrix.rows:
+        groups.setdefault(group(row), []).append(row)
+    return groups
+
+
+def counts(matrix: Matrix, rows: list[Row], column) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for row in rows:
+        cell = matrix.cell(row, column)
+        if cell is not None:
+            found[cell.outcome] = found.get(cell.outcome, 0) + 1
+    return found
