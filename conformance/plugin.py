@@ -301,6 +301,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         )
         for entry_id, count in sorted(changed.items()):
             terminalreporter.write_line(f"{entry_id} ({count} test(s))")
+    moved = sorted(
+        {
+            value
+            for reports in terminalreporter.stats.values()
+            for report in reports
+            for kind, value in getattr(report, "user_properties", ())
+            if kind == "corpus"
+        }
+    )
+    if moved:
+        terminalreporter.section("corpus entries with another verdict")
+        terminalreporter.write_line(
+            "these entries of corpus/divergences.json behave otherwise than when they were added:"
+        )
+        for line in moved:
+            terminalreporter.write_line(line)
     confirmed: Counter[str] = Counter()
     for reports in terminalreporter.stats.values():
         for report in reports:
