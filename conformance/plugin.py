@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import zlib
 from collections import Counter
 
 import numpy as np
@@ -84,6 +85,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "shrunk example of each divergence (format: docs/record-format.md); one record under -n too",
     )
     group.addoption(
+        "--conformance-shard",
+        default=None,
+        metavar="K/N",
+        help="run the K-th of N shards of the collected checks (split by a stable hash of each id), for a CI "
+        "matrix across runners; the records of all shards merge in a report",
+    )
+    group.addoption(
         "--conformance-label",
         default=None,
         metavar="TEXT",
@@ -108,6 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except devices.DeviceError as error:
         raise pytest.UsageError(str(error)) from None
     devices.set_devices_under_test(chosen)
+    shard(config)  # a bad K/N is a usage error before anything runs
     path = config.getoption("conformance_record", None)
     if path and not hasattr(config, "workerinput"):  # the controller writes it, from the workers' reports
         if os.path.isdir(path):
@@ -237,8 +246,28 @@ def _skip_reason(item: pytest.Item) -> str | None:
     return None
 
 
+def shard(config: pytest.Config) -> tuple[int, int] | None:
+    """(K, N) of `--conformance-shard K/N`, or None."""
+    option = config.getoption("conformance_shard", None)
+    if option is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", option)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise pytest.UsageError(f"--conformance-shard {option!r}: give K/N with 1 <= K <= N, e.g. 1/4")
+    return int(match[1]), int(match[2])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip, with the reason, what the device under test or this machine cannot run."""
+    """Keep this shard's checks; skip, with the reason, what the device under test or this
+    machine cannot run."""
+    chosen = shard(config)
+    if chosen is not None:
+        index, count = chosen
+        kept = [item for item in items if zlib.crc32(item.nodeid.encode()) % count == index - 1]
+        dropped = [item for item in items if zlib.crc32(item.nodeid.encode()) % count != index - 1]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
     for item in items:
         reason = _skip_reason(item)
         if reason:

@@ -132,3 +132,25 @@ def test_record_path_that_is_a_directory_is_a_usage_error(pytester, monkeypatch)
     result = run_recorded(pytester, monkeypatch, pytester.path, "--collect-only")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--conformance-record * is a directory*"])
+
+
+def test_shards_split_the_checks_and_their_records_merge(pytester, monkeypatch):
+    from conformance.report import load, merge
+
+    make_suite(pytester)
+    paths = [pytester.path / f"shard{k}.json" for k in (1, 2, 3)]
+    for k, path in enumerate(paths, start=1):
+        run_recorded(
+            pytester, monkeypatch, path, "-p", "no:xdist", f"--conformance-shard={k}/3", "--conformance-label=job"
+        )
+    shards = [set(outcomes(path)) for path in paths]
+    assert sum(len(s) for s in shards) == len(set().union(*shards)) == len(PLANTED)
+    matrix = merge([(str(p), load(p)) for p in paths])
+    assert [c.name for c in matrix.columns] == ["job / cpu"] and len(matrix.rows) == len(PLANTED)
+
+
+def test_a_bad_shard_is_a_usage_error(pytester, monkeypatch):
+    make_suite(pytester)
+    result = run_recorded(pytester, monkeypatch, pytester.path / "r.json", "--conformance-shard=4/3", "--collect-only")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--conformance-shard '4/3': give K/N with 1 <= K <= N*"])
