@@ -44,7 +44,10 @@ def _param_text(value: Any) -> str:
         text = getattr(value, attribute, None)
         if isinstance(text, str) and type(value).__module__.startswith("conformance"):
             return text
-    return value if isinstance(value, str) else repr(value)
+    if isinstance(value, dict) and isinstance(value.get("id"), str):  # a corpus entry, and the like
+        return value["id"]
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def check_facts(item: pytest.Item) -> dict[str, Any]:
@@ -216,6 +219,12 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
     write_text_atomically(path, json.dumps(data, indent=1, allow_nan=False) + "\n")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_text_atomically(path: Path, text: str) -> None:
     """`text` at `path`, replacing what was there in one step."""
     path = Path(path)
@@ -226,6 +235,7 @@ def write_text_atomically(path: Path, text: str) -> None:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's file is private; a record is not
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
