@@ -28,14 +28,10 @@ class Parser(argparse.ArgumentParser):
 
 
 def render_divergences() -> str:
-    """The registry of known divergences, as a Markdown list."""
-    from conformance.known_divergences import REGISTRY
+    """The registry of known divergences, one line per entry."""
+    from conformance.registry_page import render_list
 
-    return "\n".join(
-        f"- `{entry.id}` ({', '.join(entry.ops)}; {entry.versions}): {entry.summary}. Example: `{entry.example}`. "
-        f"[Source]({entry.link})"
-        for entry in REGISTRY
-    )
+    return render_list()
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -60,7 +56,9 @@ def _write(text: str, output: str | None) -> None:
 
 
 def command_divergences(args: argparse.Namespace) -> int:
-    print(render_divergences())
+    from conformance.registry_page import render_page
+
+    sys.stdout.write(render_divergences() + "\n" if args.list else render_page())
     return 0
 
 
@@ -183,7 +181,13 @@ def parser() -> Parser:
     main = Parser(prog="tensor-conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
 
-    divergences = commands.add_parser("divergences", help="print the registry of known divergences as Markdown")
+    divergences = commands.add_parser(
+        "divergences",
+        help="print the registry of known divergences as Markdown (the page docs/divergences.md)",
+        description="Print the registry of known divergences as Markdown: the page docs/divergences.md, one section "
+        "per entry; with --list, one line per entry.",
+    )
+    divergences.add_argument("--list", action="store_true", help="one line per entry")
     divergences.set_defaults(run=command_divergences)
 
     report = commands.add_parser(
