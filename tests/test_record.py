@@ -154,3 +154,18 @@ def test_a_bad_shard_is_a_usage_error(pytester, monkeypatch):
     result = run_recorded(pytester, monkeypatch, pytester.path / "r.json", "--conformance-shard=4/3", "--collect-only")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--conformance-shard '4/3': give K/N with 1 <= K <= N*"])
+
+
+def test_a_changed_documented_divergence_is_recorded_as_changed(pytester, monkeypatch):
+    from tests.test_plugin import CHANGED
+
+    pytester.makeconftest('pytest_plugins = ["conformance.plugin"]')
+    pytester.makepyfile(test_changed=CHANGED)
+    for mode in ("fail", "report"):
+        path = pytester.path / f"{mode}.json"
+        run_recorded(pytester, monkeypatch, path, f"--known-changes={mode}")
+        (entry,) = json.loads(path.read_text())["checks"]
+        assert (entry["outcome"], entry["entries"]) == ("changed", ["planted"]), mode
+        (divergence,) = entry["divergences"]
+        assert divergence["kind"] == "changed" and divergence["example"]["label"] == "torch.planted"
+        assert divergence["message"].startswith("changed: documented divergence 'planted' no longer happens")

@@ -108,7 +108,7 @@ def merge(records: Iterable[tuple[str, dict[str, Any]]]) -> Matrix:
         for device in devices:  # a device under test with no check still has its column
             columns.setdefault((name, device), Column(name, device, environment))
         for check in data["checks"]:
-            device = check.get("device") or (devices[0] if len(devices) == 1 else "any")
+            device = check.get("device") or devices[0]  # a check without a device ran on the host
             column = columns.setdefault((name, device), Column(name, device, environment))
             if source not in column.sources:
                 column.sources.append(source)
