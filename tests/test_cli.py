@@ -9,11 +9,11 @@ import sys
 
 import pytest
 import torch
+from handmade import check, make, write
+from recording import CONFTEST, make_suite, run_recorded
 
 from conformance import corpus, record
 from conformance.cli import main
-from tests.handmade import check, make, write
-from tests.recording import CONFTEST, make_suite, run_recorded
 
 PLANT = CONFTEST.split("pytest_plugins")[1].split("\n", 1)[1]  # the planting code alone
 

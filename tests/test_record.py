@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from recording import PLANTED, make_suite, outcomes, run_recorded
 
 from conformance import example, record
-from tests.recording import PLANTED, make_suite, outcomes, run_recorded
 
 
 def test_one_record_from_all_workers(pytester, monkeypatch):
@@ -157,7 +157,7 @@ def test_a_bad_shard_is_a_usage_error(pytester, monkeypatch):
 
 
 def test_a_changed_documented_divergence_is_recorded_as_changed(pytester, monkeypatch):
-    from tests.test_plugin import CHANGED
+    from test_plugin import CHANGED
 
     pytester.makeconftest('pytest_plugins = ["conformance.plugin"]')
     pytester.makepyfile(test_changed=CHANGED)

@@ -8,12 +8,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from handmade import check, make
 
 from conformance.report import classify, diff, merge
 from conformance.report import data as report_data
 from conformance.report import html as report_html
 from conformance.report import markdown as report_markdown
-from tests.handmade import check, make
 
 STATES = (None, "skip", "pass", "known", "changed", "divergence", "error")
 # before (rows) x now (columns, in STATES order); "-" is unchanged
@@ -159,3 +159,16 @@ def test_json_report_holds_the_matrix_and_the_diff():
     data = json.loads(report_data.render(matrix, diff(matrix, merge([("b", baseline)]))))
     assert data["format"] == "tensor-conformance-report" and len(data["rows"]) == 6
     assert [c["row"].split("[")[1] for c in data["baseline"]["regression"]] == ["add-float32]"]
+
+
+def test_the_filter_script_parses(tmp_path):
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the page's script is not syntax-checked here")
+    script = tmp_path / "filters.js"
+    script.write_text(report_html.SCRIPT)
+    done = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
