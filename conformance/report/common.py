@@ -34,9 +34,23 @@ def divergence_ids(cell: Cell | None) -> list[str]:
 
 
 def transition(change: Change) -> str:
-    before = change.before.outcome if change.before else "not run"
-    now = change.now.outcome if change.now else "not run"
-    return f"{before} → {now}"
+    """`pass → divergence`; `known (a, b) → known (b)` where the entries differ."""
+
+    def side(cell: Cell | None) -> str:
+        if cell is None:
+            return "not run"
+        return f"{cell.outcome} ({', '.join(cell.known)})" if entries_differ and cell.known else cell.outcome
+
+    entries_differ = bool(change.before and change.now and set(change.before.known) != set(change.now.known))
+    return f"{side(change.before)} → {side(change.now)}"
+
+
+def why(change: Change) -> str:
+    """What a listed change says beyond its transition: the divergence, the skip's reason, the error."""
+    cell = change.now if change.now is not None else change.before
+    if cell is not None and cell.outcome == "known" and change.before is not None and change.now is not None:
+        return ""  # the transition names the entries
+    return explain(cell)
 
 
 def group(row: Row) -> tuple[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from conformance.report.common import LEGEND, ORDER, SYMBOLS, divergence_ids, explain, transition
+from conformance.report.common import LEGEND, ORDER, SYMBOLS, divergence_ids, explain, transition, why
 from conformance.report.diff import CATEGORIES, Diff
 from conformance.report.matrix import Matrix
 
@@ -110,7 +110,7 @@ def _changes(result: Diff) -> str:
             outcome = cell.outcome if cell else "missing"
             items.append(
                 f'<li class="{_e(outcome)}"><code>{_e(change.row.key)}</code> on {_e(change.column.name)}: '
-                f"{_e(transition(change))} <code>{_e(explain(cell))}</code>"
+                f"{_e(transition(change))} <code>{_e(why(change))}</code>"
                 + (f" (id {_e(', '.join(ids))})" if ids else "")
                 + "</li>"
             )

@@ -3,7 +3,7 @@ groups checks by op; long lists are cut with a count of the rest)."""
 
 from __future__ import annotations
 
-from conformance.report.common import LEGEND, ORDER, SYMBOLS, counts, divergence_ids, explain, grouped, transition
+from conformance.report.common import LEGEND, ORDER, SYMBOLS, counts, divergence_ids, explain, grouped, transition, why
 from conformance.report.diff import CATEGORIES, Diff
 from conformance.report.matrix import Matrix
 
@@ -65,12 +65,11 @@ def _changes(result: Diff) -> list[str]:
             lines += ["None.", ""]
             continue
         for change in changes[:LIMIT]:
-            cell = change.now if change.now is not None else change.before
             ids = divergence_ids(change.now)
-            why = explain(cell)
-            line = f"- {_code(change.row.key)} on {_plain(change.column.device)} ({_plain(change.column.environment)}): {transition(change)}"
-            if why:
-                line += f": {_code(why)}"
+            reason = why(change)
+            line = f"- {_code(change.row.key)} on {_plain(change.column.device)}: {_plain(transition(change))}"
+            if reason:
+                line += f": {_code(reason)}"
             if ids:
                 line += f" (id {', '.join(_code(i) for i in ids)})"
             lines.append(line)
