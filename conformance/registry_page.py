@@ -50,7 +50,7 @@ def _wrap(text: str) -> str:
 
 def _fence(text: str) -> str:
     fence = "````" if "```" in text else "```"
-    return f"{fence}python\n{text}\n{fence}"
+    return f"{fence}\n{text}\n{fence}"  # no language: formatters leave the example as written
 
 
 def render_entry(entry: registry_types.KnownDivergence) -> str:

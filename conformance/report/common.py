@@ -72,3 +72,16 @@ def counts(matrix: Matrix, rows: list[Row], column) -> dict[str, int]:
         if cell is not None:
             found[cell.outcome] = found.get(cell.outcome, 0) + 1
     return found
+
+
+def summary(changes: list[Change]) -> list[tuple[str, int]]:
+    """The changes of one category grouped by what happened (`known (a) → known (b)`, or the
+    transition and its reason), most frequent first: a long list at a glance."""
+    found: dict[str, int] = {}
+    for change in changes:
+        reason = why(change)
+        key = transition(change) + (
+            f": {reason}" if reason and change.now is not None and change.now.outcome == "skip" else ""
+        )
+        found[key] = found.get(key, 0) + 1
+    return sorted(found.items(), key=lambda item: (-item[1], item[0]))

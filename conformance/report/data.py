@@ -50,6 +50,8 @@ def as_data(matrix: Matrix, result: Diff | None = None, sources: list[str] | Non
                         "before": change.before.outcome if change.before else None,
                         "now": change.now.outcome if change.now else None,
                         "why": explain(change.now if change.now is not None else change.before),
+                        "before_entries": list(change.before.known) if change.before else [],
+                        "now_entries": list(change.now.known) if change.now else [],
                         "divergences": divergence_ids(change.now),
                     }
                     for change in result[category]

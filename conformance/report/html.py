@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from conformance.report.common import LEGEND, ORDER, SYMBOLS, divergence_ids, explain, transition, why
+from conformance.report.common import LEGEND, ORDER, SYMBOLS, divergence_ids, explain, summary, transition, why
 from conformance.report.diff import CATEGORIES, Diff
 from conformance.report.matrix import Matrix
 
@@ -61,7 +61,7 @@ def _select(name: str, label: str, values: list[str], extra: list[tuple[str, str
     return f'<label>{_e(label)} <select name="{_e(name)}">{"".join(options)}</select></label>'
 
 
-def _environments(matrix: Matrix) -> str:
+def _environments(columns: list) -> str:
     fields = (
         "torch",
         "torch_build",
@@ -76,7 +76,7 @@ def _environments(matrix: Matrix) -> str:
     )
     head = "".join(f"<th>{_e(f)}</th>" for f in ("column", *fields, "registry", "gpus", "complete", "records"))
     rows = []
-    for column in matrix.columns:
+    for column in columns:
         f = column.facts
         registry = f.get("registry", {})
         cells = [column.name, *(f.get(k) for k in fields)]
@@ -92,6 +92,11 @@ def _environments(matrix: Matrix) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _baseline_environments(result: Diff | None) -> str:
+    baseline = list({id(b): b for _, b in result.pairs if b is not None}.values()) if result is not None else []
+    return f"<p>The baseline:</p>{_environments(baseline)}" if baseline else ""
+
+
 def _changes(result: Diff) -> str:
     parts = ["<h2>Against the baseline</h2><ul>"]
     for column, base in result.pairs:
@@ -103,6 +108,8 @@ def _changes(result: Diff) -> str:
         if not changes:
             parts.append("<p>None.</p>")
             continue
+        if len(changes) > 3:
+            parts.append("<p>In short: " + "; ".join(f"{_e(text)} ({n})" for text, n in summary(changes)) + ".</p>")
         items = []
         for change in changes:
             cell = change.now if change.now is not None else change.before
@@ -193,7 +200,8 @@ def render(matrix: Matrix, result: Diff | None = None, sources: list[str] | None
             incomplete,
             counted,
             "<h2>Environments</h2>",
-            _environments(matrix),
+            _environments(matrix.columns),
+            _baseline_environments(result),
             _changes(result) if result is not None else "",
             "<h2>Matrix</h2>",
             f"<p>{_e(LEGEND)}</p>",

@@ -3,7 +3,18 @@ groups checks by op; long lists are cut with a count of the rest)."""
 
 from __future__ import annotations
 
-from conformance.report.common import LEGEND, ORDER, SYMBOLS, counts, divergence_ids, explain, grouped, transition, why
+from conformance.report.common import (
+    LEGEND,
+    ORDER,
+    SYMBOLS,
+    counts,
+    divergence_ids,
+    explain,
+    grouped,
+    summary,
+    transition,
+    why,
+)
 from conformance.report.diff import CATEGORIES, Diff
 from conformance.report.matrix import Matrix
 
@@ -22,12 +33,12 @@ def _plain(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _environments(matrix: Matrix) -> list[str]:
+def _environments(columns: list) -> list[str]:
     lines = [
         "| column | torch | build | Python | NumPy | CuPy | Hypothesis | profile | seed | registry | complete |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for column in matrix.columns:
+    for column in columns:
         f = column.facts
         registry = f.get("registry", {})
         lines.append(
@@ -64,6 +75,8 @@ def _changes(result: Diff) -> list[str]:
         if not changes:
             lines += ["None.", ""]
             continue
+        if len(changes) > 3:
+            lines += [f"In short: {'; '.join(f'{_plain(text)} ({n})' for text, n in summary(changes))}.", ""]
         for change in changes[:LIMIT]:
             ids = divergence_ids(change.now)
             reason = why(change)
@@ -124,7 +137,11 @@ def render(matrix: Matrix, result: Diff | None = None, sources: list[str] | None
             "",
             "Against the baseline: " + ", ".join(f"{counted[c]} {t.lower()}" for c, t in CATEGORIES.items()) + ".",
         ]
-    lines += ["", "## Environments", "", *_environments(matrix), ""]
+    lines += ["", "## Environments", "", *_environments(matrix.columns), ""]
+    if result is not None:
+        baseline = list({id(b): b for _, b in result.pairs if b is not None}.values())
+        if baseline:
+            lines += ["The baseline:", "", *_environments(baseline), ""]
     if result is not None:
         lines += _changes(result)
     lines += _failures(matrix)
