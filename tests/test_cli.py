@@ -175,3 +175,16 @@ def test_records_not_replayable_say_why(capsys, tmp_path):
     path = write(tmp_path / "r.json", data)
     status, out, _ = _run(capsys, "replay", str(path))
     assert status == 0 and "not replayable here: the record holds no example for it" in out
+
+
+def test_the_console_script_and_python_m_are_the_same_command():
+    tomllib = pytest.importorskip("tomllib")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["scripts"] == {"tensor-conformance": "conformance.cli:main"}
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance", "report", "--help"], capture_output=True, text=True, cwd=root
+    )
+    assert done.returncode == 0 and done.stdout.startswith("usage: tensor-conformance report")
