@@ -108,7 +108,8 @@ def command_replay(args: argparse.Namespace) -> int:
     for check, divergence in chosen:
         verdict = replay(divergence.get("example"), args.device)
         still += verdict.diverges
-        lines.append(f"{divergence['id']} {check['id']}: {verdict}")
+        fixed = verdict.status in ("conforms", "known") and divergence.get("kind") == "divergence"
+        lines.append(f"{divergence['id']} {check['id']}: {'fixed: ' if fixed else ''}{verdict}")
     lines.append(f"{still} of {len(chosen)} still diverge(s) on torch {_torch_version()}")
     print("\n".join(lines))
     return 1 if still else 0

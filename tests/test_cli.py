@@ -138,7 +138,9 @@ def test_two_runs_diff_names_exactly_the_planted_bug(pytester, monkeypatch, caps
     # replay: still diverges with the plant, conforms without it
     (divergence_id,) = data["regression"][0]["divergences"]
     status, out, _ = _run(capsys, "replay", str(planted))
-    assert status == 0 and f"{divergence_id} test_tiny.py::test_values[float32-maximum-cpu]: conforms on cpu" in out
+    assert (
+        status == 0 and f"{divergence_id} test_tiny.py::test_values[float32-maximum-cpu]: fixed: conforms on cpu" in out
+    )
     original = torch.maximum
     monkeypatch.setattr(torch, "maximum", lambda a, b: original(a, b) + (original(a, b) > 2))
     status, out, _ = _run(capsys, "replay", str(planted), "--id", divergence_id)
