@@ -16,7 +16,13 @@ from conformance.outcomes import Outcome
 
 
 class Divergence(AssertionError):
-    """torch and the reference differ; `aspect` is what differed first."""
+    """torch and the reference differ; `aspect` is what differed first.
+
+    The oracle attaches the check's portable `example` (`conformance.example`) and its
+    `reproducer` when it raises one, for the run record."""
+
+    example: dict[str, Any] | None = None
+    reproducer: str | None = None
 
     def __init__(self, aspect: str, summary: str, details: Sequence[str] = ()):
         self.aspect = aspect
@@ -33,12 +39,23 @@ class Divergence(AssertionError):
 
 
 class DivergenceFixed(AssertionError):
-    """A documented divergence did not happen: torch now agrees with the reference."""
+    """A documented divergence did not happen: torch now agrees with the reference; `ids`
+    names the entries. Carries the check's `example` and `reproducer` as `Divergence` does."""
+
+    example: dict[str, Any] | None = None
+    reproducer: str | None = None
+
+    def __init__(self, message: str, ids: Sequence[str] = ()):
+        super().__init__(message)
+        self.ids = tuple(ids)
 
 
 class DivergenceChanged(AssertionError):
     """On a torch newer than the registry knows, a documented divergence stopped happening or
     happens otherwise: the entries named in `ids` need a look (a range, a new entry)."""
+
+    example: dict[str, Any] | None = None
+    reproducer: str | None = None
 
     def __init__(self, message: str, ids: Sequence[str]):
         super().__init__(message)

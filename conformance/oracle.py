@@ -20,6 +20,7 @@ from conformance import divergences, records
 from conformance.check import Check
 from conformance.compare import DEFAULTS, Options, compare
 from conformance.conditions import any_complex
+from conformance.example import portable
 from conformance.known_divergences import REGISTRY
 from conformance.messages import (
     Divergence,
@@ -62,10 +63,14 @@ def assert_conforms(actual: Any, expected: Any, check: Check, options: Options =
             if strict:
                 ids = [e.id for e in known if e.torch_gives]
                 _raise_if_changed(ids, check, "no longer happens: torch now agrees with the reference")
-                raise DivergenceFixed(
-                    f"fixed: documented divergence {', '.join(map(repr, ids))} no longer happens  [{_call(check)}]\n"
-                    f"  documented: {'; '.join(e.summary for e in known)}\n"
-                    f"  torch now agrees with the reference: give the entry the release that fixed it (until=...)"
+                raise _with_example(
+                    DivergenceFixed(
+                        f"fixed: documented divergence {', '.join(map(repr, ids))} no longer happens  [{_call(check)}]\n"
+                        f"  documented: {'; '.join(e.summary for e in known)}\n"
+                        f"  torch now agrees with the reference: give the entry the release that fixed it (until=...)",
+                        ids,
+                    ),
+                    check,
                 )
             return
         mismatch = compare(actual_outcome, documented, documented_options, check.device)
@@ -121,11 +126,14 @@ def _raise_if_changed(ids: list[str], check: Check, what: str) -> None:
     an outcome of its own: the registry cannot say whether it is a fix or a regression."""
     __tracebackhide__ = True
     if REGISTRY.beyond_knowledge():
-        raise DivergenceChanged(
-            f"changed: documented divergence {', '.join(map(repr, ids))} {what}  [{_call(check)}]\n"
-            f"  torch {torch.__version__} is newer than the registry knows ({divergences.NEWEST_KNOWN}): "
-            f"give the entry the range it holds for (since/until) or document the new behaviour",
-            ids,
+        raise _with_example(
+            DivergenceChanged(
+                f"changed: documented divergence {', '.join(map(repr, ids))} {what}  [{_call(check)}]\n"
+                f"  torch {torch.__version__} is newer than the registry knows ({divergences.NEWEST_KNOWN}): "
+                f"give the entry the range it holds for (since/until) or document the new behaviour",
+                ids,
+            ),
+            check,
         )
 
 
@@ -150,13 +158,24 @@ def _explained(found: Divergence, actual: Outcome, expected: Outcome, check: Che
         lines.append("inputs: " + ", ".join(f"{k}={format_input(v)}" for k, v in inputs.items()))
     if check.device != "cpu":
         lines.append(f"device: {check.device}")
-    try:
-        snippet = reproducer(check).splitlines()
-    except Exception as error:  # a reproducer must never hide the divergence it reproduces
-        snippet = [f"# no reproducer: {type(error).__name__}: {error}"]
-    found.details = [*lines, *found.details, "reproducer:", *("    " + line for line in snippet)]
+    _with_example(found, check)
+    found.details = [*lines, *found.details, "reproducer:", *("    " + line for line in found.reproducer.splitlines())]
     found.args = (found.render(),)
     return found
+
+
+def _with_example(error: Any, check: Check) -> Any:
+    """`error` carrying the check's portable example and reproducer, for the run record: the
+    last one Hypothesis raises is the shrunk example's."""
+    try:
+        error.reproducer = reproducer(check)
+    except Exception as failure:  # a reproducer must never hide the divergence it reproduces
+        error.reproducer = f"# no reproducer: {type(failure).__name__}: {failure}"
+    try:
+        error.example = portable(check)
+    except Exception:  # nor must a record
+        error.example = None
+    return error
 
 
 __all__ = ["Check", "Divergence", "DivergenceChanged", "DivergenceFixed", "Options", "assert_conforms"]

@@ -13,14 +13,18 @@ Loaded by the project's `conftest.py`. It adds:
 - a `device` parameter for every test that asks for one, so ids read
   `test_x[op-dtype-device]`, with a marker per device type (`-m cuda`);
 - the known divergences each test confirmed, as `user_properties` (so they reach
-  JUnit XML and travel back from xdist workers) and as a summary at the end.
+  JUnit XML and travel back from xdist workers) and as a summary at the end;
+- `--conformance-record PATH`: a JSON record of the run (`conformance.record`), with
+  `--conformance-label` naming its environment in a report's columns.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
+import zlib
 from collections import Counter
 
 import numpy as np
@@ -29,7 +33,7 @@ import torch
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import InvalidArgument
 
-from conformance import backends, devices, divergences, records
+from conformance import backends, devices, divergences, record, records
 from conformance.dtypes import DType
 from conformance.layouts import Layout
 from conformance.messages import DivergenceChanged
@@ -73,6 +77,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="on a torch newer than the registry knows, a documented divergence that stops or changes is "
         "reported as 'changed'; 'fail' (the default) fails its test, 'report' only reports it",
     )
+    group.addoption(
+        "--conformance-record",
+        default=None,
+        metavar="PATH",
+        help="write a JSON record of the run to PATH: the environment and every check's outcome, with the "
+        "shrunk example of each divergence (format: docs/record-format.md); one record under -n too",
+    )
+    group.addoption(
+        "--conformance-shard",
+        default=None,
+        metavar="K/N",
+        help="run the K-th of N shards of the collected checks (split by a stable hash of each id), for a CI "
+        "matrix across runners; the records of all shards merge in a report",
+    )
+    group.addoption(
+        "--conformance-label",
+        default=None,
+        metavar="TEXT",
+        help="the name of this run's environment in a report's columns (e.g. the CI job's), stored in the record",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -92,6 +116,14 @@ def pytest_configure(config: pytest.Config) -> None:
     except devices.DeviceError as error:
         raise pytest.UsageError(str(error)) from None
     devices.set_devices_under_test(chosen)
+    shard(config)  # a bad K/N is a usage error before anything runs
+    path = config.getoption("conformance_record", None)
+    if path and not hasattr(config, "workerinput"):  # the controller writes it, from the workers' reports
+        if os.path.isdir(path):
+            raise pytest.UsageError(f"--conformance-record {path!r} is a directory; give a file path")
+        config.pluginmanager.register(
+            record.RecordWriter(config, path, config.getoption("conformance_label", None)), "conformance-record"
+        )
 
 
 def environment(config: pytest.Config) -> dict[str, str]:
@@ -214,8 +246,28 @@ def _skip_reason(item: pytest.Item) -> str | None:
     return None
 
 
+def shard(config: pytest.Config) -> tuple[int, int] | None:
+    """(K, N) of `--conformance-shard K/N`, or None."""
+    option = config.getoption("conformance_shard", None)
+    if option is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", option)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise pytest.UsageError(f"--conformance-shard {option!r}: give K/N with 1 <= K <= N, e.g. 1/4")
+    return int(match[1]), int(match[2])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip, with the reason, what the device under test or this machine cannot run."""
+    """Keep this shard's checks; skip, with the reason, what the device under test or this
+    machine cannot run."""
+    chosen = shard(config)
+    if chosen is not None:
+        index, count = chosen
+        kept = [item for item in items if zlib.crc32(item.nodeid.encode()) % count == index - 1]
+        dropped = [item for item in items if zlib.crc32(item.nodeid.encode()) % count != index - 1]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
     for item in items:
         reason = _skip_reason(item)
         if reason:
@@ -228,6 +280,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     entries as properties; with --known-changes=report it does not fail the run."""
     report = yield
     error = call.excinfo.value if call.excinfo is not None else None
+    if item.config.getoption("conformance_record", None) and report.when in ("setup", "call"):
+        # the facts a record needs, on the report: they travel back from xdist workers with it
+        report.user_properties.append((record.CHECK_PROPERTY, json.dumps(record.check_facts(item))))
+        if report.failed and error is not None and report.when == "call":
+            report.user_properties.append((record.FAILURE_PROPERTY, json.dumps(record.failure_facts(error))))
     changed = error if isinstance(error, DivergenceChanged) else None
     if changed is None:  # Hypothesis reports several distinct failures as an exception group
         changed = next((e for e in getattr(error, "exceptions", ()) if isinstance(e, DivergenceChanged)), None)
@@ -273,6 +330,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         )
         for entry_id, count in sorted(changed.items()):
             terminalreporter.write_line(f"{entry_id} ({count} test(s))")
+    moved = sorted(
+        {
+            value
+            for reports in terminalreporter.stats.values()
+            for report in reports
+            for kind, value in getattr(report, "user_properties", ())
+            if kind == "corpus"
+        }
+    )
+    if moved:
+        terminalreporter.section("corpus entries with another verdict")
+        terminalreporter.write_line(
+            "these entries of corpus/divergences.json behave otherwise than when they were added:"
+        )
+        for line in moved:
+            terminalreporter.write_line(line)
     confirmed: Counter[str] = Counter()
     for reports in terminalreporter.stats.values():
         for report in reports:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conformance.__main__ import render_divergences
+from conformance.registry_page import render_page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,9 +22,15 @@ def test_ci_runs_the_readme_commands():
         assert command in ci, f"CI does not run the README's command: {command}"
 
 
-def test_readme_lists_the_known_divergences():
-    text = (ROOT / "README.md").read_text()
-    listed = text.split("<!-- divergences -->\n")[1].split("<!-- /divergences -->")[0].strip()
-    assert listed == render_divergences().strip(), (
-        "run `python -m conformance divergences` and paste it into the README"
-    )
+def test_the_divergence_page_is_current_and_linked():
+    page = (ROOT / "docs" / "divergences.md").read_text()
+    assert page == render_page(), "run `tensor-conformance divergences > docs/divergences.md`"
+    assert "(docs/divergences.md)" in (ROOT / "README.md").read_text()
+
+
+def test_the_divergence_page_has_a_section_per_entry():
+    from conformance.known_divergences import REGISTRY
+
+    page = render_page()
+    for entry in REGISTRY:
+        assert f"### `{entry.id}`" in page and entry.versions in page, entry.id
