@@ -57,10 +57,11 @@ def reading(part: Any, python_key: bool = True) -> tuple[str, Any, int]:
 
     Lists and NumPy arrays become int64 tensors (bool ones masks; uint8 NumPy arrays masks
     too); a 0-d integer tensor or array selects like an integer, a 0-d mask adds a dim like a
-    bool. A mask stands for its rank, as in NumPy: torch's `count_specified_dimensions` counts
-    a NumPy-array or list mask as one dim whatever its rank, which misplaces the parts after
-    an Ellipsis and refuses a 0-d one on a full key. That is a bug, not modelled here, so the
-    suite reports it."""
+    bool. A mask tensor counts as its rank, but torch's `count_specified_dimensions` runs
+    before lists and NumPy arrays are converted and counts each as one dim whatever its rank
+    (the registry's `non-tensor-mask-counts-one-dim`): an Ellipsis then stands for the wrong
+    number of dims, and a 0-d mask on a full key is "too many indices". The walk itself moves
+    past a mask's rank, once it is a tensor."""
     if part is None:
         return "none", None, 0
     if part is Ellipsis:
@@ -75,7 +76,7 @@ def reading(part: Any, python_key: bool = True) -> tuple[str, Any, int]:
         return "slice", part, 1
     name = part.dtype.name
     is_mask = name == "bool" or (name == "uint8" and part.kind != "list")
-    counted = part.ndim if is_mask else 1
+    counted = part.ndim if is_mask and part.kind == "tensor" else 1
     if part.ndim == 0 and (python_key or is_mask):
         return ("bool", bool(part.values), counted) if is_mask else ("int", int(part.values), counted)
     if is_mask:
@@ -161,11 +162,15 @@ def selected_shape(view: np.ndarray, rest: tuple) -> tuple[int, ...]:
 
 
 def torch_getitem(array: np.ndarray, key: IndexKey) -> np.ndarray:
-    """x[key] as torch reads the key, in NumPy."""
+    """x[key] as torch reads the key, in NumPy. torch's index kernel checks each entry's range as
+    it reads it, so where the selection is empty no entry is checked (the registry's
+    `out-of-range-entries-of-an-empty-selection`)."""
     view, rest = torch_selection(array, key)
     if rest is None:
         return view
-    selected_shape(view, rest)
+    shape = selected_shape(view, rest)
+    if math.prod(shape) == 0:
+        return np.empty(shape, dtype=array.dtype)  # no entry is read, none is checked
     try:
         return view[rest]
     except IndexError as error:
@@ -210,7 +215,8 @@ def torch_setitem(
     array: np.ndarray, key: IndexKey, value: Any, dtype: dt.DType, *, python_key: bool = True
 ) -> np.ndarray:
     """A copy of `array` after x[key] = value as torch does it, in NumPy, refusing in torch's
-    order: the value, the key's walk, the shapes, the dtype's kernel, the entries' range. A bare
+    order: the value, the key's walk, the shapes, the dtype's kernel, the entries' range (only
+    where the selection has elements, as for `torch_getitem`). A bare
     False writes nothing and checks nothing; a bare True writes through a new leading dim."""
     check_assignable(value)
     values = value.values if isinstance(value, ArrayInput) else value
@@ -231,6 +237,8 @@ def torch_setitem(
         raise Refused(RuntimeError, "^masked_fill_ only supports boolean masks")
     if dtype.name in dt.LIMITED_UNSIGNED_INTS:
         raise Refused(NotImplementedError, "not implemented for 'UInt(16|32|64)'")
+    if math.prod(target) == 0:
+        return array  # no entry is read, none is checked
     try:
         view[rest] = values
     except IndexError as error:
@@ -247,6 +255,7 @@ def _single_uint8_mask(key: IndexKey, python_key: bool) -> bool:
         len(gathered) == 1
         and isinstance(gathered[0], IndexArray)
         and gathered[0].dtype.name == "uint8"
+        and gathered[0].kind != "list"  # a list of small ints is positions, whatever dtype drew them
         and gathered[0].ndim > 0
     )
 

@@ -340,6 +340,16 @@ SPELLED_OUT = {
         (2, 3, 4),
         IndexKey((Ellipsis, _array(np.ones((3, 4), dtype=bool), "bool", "ndarray"))),
     ),
+    "list mask of two dims before an Ellipsis": (
+        (2, 3, 4),
+        IndexKey((_array(np.eye(2, 3, dtype=bool), "bool", "list"), Ellipsis, 0)),
+    ),
+    "NumPy 0-d mask before an Ellipsis": ((2, 3, 4), IndexKey((_array(True, "bool", "ndarray"), Ellipsis, 0))),
+    "0-d tensor mask before an Ellipsis": ((2, 3, 4), IndexKey((_array(True, "bool"), Ellipsis, 0))),
+    "index entry past the end, broadcast with an empty one (no divergence)": (
+        (3, 2),
+        IndexKey((_array([5]), _array(np.zeros((0, 1), np.int64)))),
+    ),
 }
 
 
@@ -373,6 +383,11 @@ ASSIGNMENTS = {
         _float32([1, 2, 3, 4]),
     ),
     "a negative start": (_float32(np.zeros(5)), IndexKey((slice(-3, None),), True), _float32([1, 2, 3])),
+    "an entry past the end, nothing selected": (
+        _float32(np.zeros((0, 1))),
+        IndexKey((slice(None), _array([1]))),
+        1.0,
+    ),
 }
 
 
