@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from conformance import dtypes as dt
+from conformance.divergences import TORCH_RELEASE, release
 from conformance.index_keys import IndexArray, IndexKey, is_integer
 from conformance.inputs import ArrayInput
 from conformance.outcomes import ExpectedError
@@ -180,11 +181,21 @@ def torch_getitem(array: np.ndarray, key: IndexKey) -> np.ndarray:
 INT64_MAX = 2**63 - 1
 
 
-def check_assignable(value: Any) -> None:
+# from torch 2.14, setitem reads an integer value for a uint64 tensor as unsigned: Python ints up to
+# 2**64 - 1 pass, NumPy integer scalars are refused (the registry's `numpy-integer-into-uint64`)
+UINT64_VALUES_READ_UNSIGNED = release("2.14") <= TORCH_RELEASE
+
+
+def check_assignable(value: Any, dtype: dt.DType) -> None:
     """torch's setitem takes tensors, Python numbers and objects with __index__ (NumPy integers),
-    integers read as int64; np.float64 and np.complex128 pass as Python float and complex.
-    Anything else is refused."""
-    if isinstance(value, int | np.integer) and not isinstance(value, bool) and int(value) > INT64_MAX:
+    integers read as int64 (as unsigned for a uint64 tensor from torch 2.14, which refuses NumPy
+    integers there); np.float64 and np.complex128 pass as Python float and complex. Anything else
+    is refused."""
+    unsigned = dtype.name == "uint64" and UINT64_VALUES_READ_UNSIGNED
+    if unsigned and isinstance(value, np.integer):
+        raise Refused(TypeError, "^an integer is required$")
+    limit = 2**64 - 1 if unsigned else INT64_MAX
+    if isinstance(value, int | np.integer) and not isinstance(value, bool) and int(value) > limit:
         raise Refused(ValueError, "^Overflow when unpacking long long$")
     if isinstance(value, ArrayInput | bool | int | float | complex | np.integer):
         return
@@ -218,7 +229,7 @@ def torch_setitem(
     order: the value, the key's walk, the shapes, the dtype's kernel, the entries' range (only
     where the selection has elements, as for `torch_getitem`). A bare
     False writes nothing and checks nothing; a bare True writes through a new leading dim."""
-    check_assignable(value)
+    check_assignable(value, dtype)
     values = value.values if isinstance(value, ArrayInput) else value
     array = array.copy()
     if key.bare and key.parts[0] is False:

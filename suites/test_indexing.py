@@ -383,6 +383,11 @@ ASSIGNMENTS = {
         _float32([1, 2, 3, 4]),
     ),
     "a negative start": (_float32(np.zeros(5)), IndexKey((slice(-3, None),), True), _float32([1, 2, 3])),
+    "a NumPy integer into uint64": (
+        ArrayInput(np.zeros(2, dtype=np.uint64), dt.dtype("uint64")),
+        IndexKey((0,), True),
+        np.uint64(5),
+    ),
     "an entry past the end, nothing selected": (
         _float32(np.zeros((0, 1))),
         IndexKey((slice(None), _array([1]))),

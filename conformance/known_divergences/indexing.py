@@ -224,6 +224,10 @@ def _integer_past_int64(check: Check) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool) and int(value) > INT64_MAX
 
 
+def _numpy_integer_into_uint64(check: Check) -> bool:
+    return check.inputs["x"].dtype.name == "uint64" and isinstance(_value(check), np.integer)
+
+
 def _shape_refused(check: Check) -> bool:
     """An assignment whose value does not broadcast to the selection (torch's RuntimeError)."""
     refusal = _refusal(check)
@@ -497,8 +501,24 @@ ENTRIES: list[KnownDivergence] = [
         summary="x[key] = value refuses an integer above 2**63 - 1 (ValueError), into uint64 too; NumPy writes it",
         example="torch.zeros(2, dtype=torch.uint64)[0] = 2**64 - 2  # ValueError: Overflow when unpacking long long",
         reason="torch's setitem reads a Python or NumPy integer as a C long long before it converts it to the "
-        "tensor's dtype (uint64 is one of the dtypes torch supports in part)",
+        "tensor's dtype (uint64 is one of the dtypes torch supports in part); torch 2.14 reads a Python int for a "
+        "uint64 tensor as unsigned",
         link="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype",
+        until="2.14",
+    ),
+    _entry(
+        "numpy-integer-into-uint64",
+        SETITEM,
+        _numpy_integer_into_uint64,
+        summary="x[key] = value refuses a NumPy integer scalar of any integer type into a uint64 tensor (TypeError), "
+        "before it reads the key; NumPy writes it, as torch 2.13 did",
+        example="torch.zeros(2, dtype=torch.uint64)[0] = np.uint64(5)  # TypeError: an integer is required; "
+        "x[0] = 5 writes",
+        reason="torch 2.14's setitem reads an integer value for a uint64 tensor as unsigned, by a conversion that "
+        "takes Python ints only (the one torch.tensor(np.uint64(5)) fails in too); torch 2.13 read NumPy integers "
+        "through __index__ as C long longs",
+        link=SOURCE,
+        since="2.14",
     ),
     _entry(
         "assignment-shape-refused-as-runtime-error",
