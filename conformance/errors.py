@@ -96,6 +96,9 @@ CORRESPONDENCES: tuple[Correspondence, ...] = (
 )
 
 
+_GENERIC = (Exception, BaseException)
+
+
 def builtin_class(error: BaseException) -> type[BaseException]:
     """The Python exception class an error is: NumPy's UFuncTypeError is a TypeError, torch's
     LinAlgError a RuntimeError."""
@@ -103,9 +106,14 @@ def builtin_class(error: BaseException) -> type[BaseException]:
 
 
 def correspond(torch_error: BaseException, reference_error: BaseException) -> bool:
-    """Whether two refusals of one call agree: the same class, or a documented pair."""
-    if isinstance(reference_error, builtin_class(torch_error)) or isinstance(
-        torch_error, builtin_class(reference_error)
-    ):
-        return True  # NumPy's AxisError is a ValueError and an IndexError
+    """Whether two refusals of one call agree: the same class, or a documented pair. A class
+    derived from more than one (NumPy's AxisError is a ValueError and an IndexError) agrees with
+    each; a bare Exception agrees with nothing but an Exception."""
+    torch_class, reference_class = builtin_class(torch_error), builtin_class(reference_error)
+    if torch_class is reference_class:
+        return True
+    if torch_class not in _GENERIC and isinstance(reference_error, torch_class):
+        return True
+    if reference_class not in _GENERIC and isinstance(torch_error, reference_class):
+        return True
     return any(row.allows(torch_error, reference_error) for row in CORRESPONDENCES)

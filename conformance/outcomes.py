@@ -21,6 +21,11 @@ class Crashed(Exception):
         self.output = output
 
 
+class MalformedResult(Exception):
+    """torch returned a tensor no array can hold (a negative size): the outcome the oracle
+    compares, since such a result cannot be converted to NumPy."""
+
+
 class ExpectedError(Exception):
     """The documented error: an exception type and a message pattern."""
 

@@ -13,7 +13,7 @@ from conformance.divergences import GivesDtype, KnownDivergence, Raises, Registr
 from conformance.inputs import ArrayInput
 from conformance.messages import Divergence, DivergenceChanged, DivergenceFixed
 from conformance.oracle import assert_conforms
-from conformance.outcomes import capture
+from conformance.outcomes import Outcome, capture
 from conformance.runner import check_op
 from conformance.tolerances import Tolerance
 
@@ -270,3 +270,31 @@ def test_integer_range_truncation_is_torch_behaviour():
 def test_integer_range_off_by_one_is_caught(values):
     with pytest.raises(Divergence):
         _integer_linspace(values)
+
+
+# --- shape ops: results torch should refuse ------------------------------------------------------
+
+
+def _shape_check(name: str, values: np.ndarray, **arguments) -> Check:
+    op = ops.op(name)
+    inputs = {"x": ArrayInput(values, dt.dtype("float32"))}
+    return Check.of(op, op.forms[0], inputs, arguments=arguments)
+
+
+def test_zero_dim_expand_to_a_negative_size_is_documented():
+    from conformance.outcomes import MalformedResult
+
+    check = _shape_check("expand", np.array(1.0, np.float32), sizes=(-1, 0))
+    reference = capture(lambda: np.broadcast_to(np.float32(1.0), (-1, 0)))
+    negative = MalformedResult("torch returned a tensor of shape [-1, 0]: a negative size")
+    assert_conforms(Outcome(error=negative), reference, check)
+    with pytest.raises(Divergence):  # a readable tensor is neither the documented result nor a refusal
+        assert_conforms(capture(lambda: torch.ones(1, 0)), reference, check)
+
+
+def test_roll_of_empty_with_dims_out_of_range_is_documented():
+    check = _shape_check("roll", np.ones(0, np.float32), shifts=1, dims=7)
+    reference = capture(lambda: np.roll(np.ones(0, np.float32), 1, axis=7))
+    assert_conforms(capture(lambda: torch.roll(torch.ones(0), 1, dims=7)), reference, check)
+    with pytest.raises(DivergenceFixed):
+        assert_conforms(Outcome(error=IndexError("Dimension out of range")), reference, check)

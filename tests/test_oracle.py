@@ -305,6 +305,13 @@ def test_a_changed_error_class_is_caught():
         raises(ValueError("index 9 is out of bounds")), raises(IndexError("index 9 is out of bounds")), "error class"
     )
     conforms(raises(IndexError("x")), raises(IndexError("y")))
+    conforms(raises(IndexError("x")), raises(np.exceptions.AxisError(3, 1)))  # AxisError is an IndexError too
+
+    class Unusual(Exception):  # an error class of torch's own, derived from Exception alone
+        pass
+
+    diverges(raises(Unusual("x")), raises(ValueError("y")), "error class")
+    diverges(raises(RuntimeError("x")), raises(Unusual("y")), "error class")
 
 
 def test_documented_error_pairs_are_allowed_for_their_situation_only():

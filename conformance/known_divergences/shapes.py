@@ -14,7 +14,7 @@ from conformance.check import Check
 from conformance.divergences import KnownDivergence, Raises, Returns
 from conformance.layouts import strides_in_elements
 from conformance.normal import as_dtype
-from conformance.outcomes import ExpectedError, Outcome
+from conformance.outcomes import ExpectedError, MalformedResult, Outcome
 
 
 def _labels(*names: str) -> tuple[str, ...]:
@@ -169,6 +169,34 @@ def _expanded_shape(check: Check) -> tuple[int, ...] | None:
 def _expand_keeps_minus_one(check: Check, reference: object) -> object:
     inp = check.operands[0]
     return as_dtype(np.broadcast_to(inp.values, _expanded_shape(check)).copy(), inp.dtype)
+
+
+def _zero_dim_expand_keeps_minus_one(check: Check) -> bool:
+    """A 0-d tensor expanded with -1 among the sizes where torch's element count does not
+    overflow: it multiplies the sizes as unsigned 64-bit numbers, left to right, so a 0 before
+    any overflow hides the -1 (2**64 - 1 unsigned); a count past int64's largest overflows."""
+    sizes = tuple(check.arguments.get("sizes", ()))
+    if not check.operands or check.operands[0].shape != () or -1 not in sizes:
+        return False
+    count = 1
+    for size in sizes:
+        count *= size % 2**64
+        if count >= 2**64:
+            return False
+    return count < 2**63
+
+
+def _empty_roll_with_dims_out_of_range(check: Check) -> bool:
+    dims = check.arguments.get("dims")
+    if not check.operands or check.operands[0].values.size != 0 or dims is None:
+        return False
+    ndim = len(check.operands[0].shape)
+    return any(not -max(ndim, 1) <= d < max(ndim, 1) for d in _as_tuple(dims))
+
+
+def _unrolled(check: Check, reference: object) -> object:
+    inp = check.operands[0]
+    return as_dtype(np.array(inp.values, copy=True), inp.dtype)
 
 
 def _fewer_sizes_than_dims(check: Check) -> bool:
@@ -426,6 +454,33 @@ ENTRIES: list[KnownDivergence] = [
         since=SINCE,
     ),
     KnownDivergence(
+        id="expand-zero-dim-negative-size",
+        ops=_labels("expand"),
+        summary="a 0-d tensor expanded with -1 among its sizes (a new dim, which torch must refuse) returns a tensor "
+        "of negative size where a 0 comes before the element count overflows",
+        example="torch.tensor(1.).expand(-1, 0).shape  # torch.Size([-1, 0]); torch.tensor(1.).expand(-1, 3)  "
+        "# RuntimeError: numel: integer multiplication overflow; np.broadcast_to(1., (-1, 0))  # ValueError",
+        reason="expand of a 0-d tensor skips the check that refuses -1 for a new leading dim (tensors of one or "
+        "more dims get it); the element count multiplies the sizes as unsigned 64-bit numbers, so -1 becomes "
+        "2**64 - 1 and overflows unless a 0 comes first. The result cannot be read (its size is negative)",
+        torch_gives=Raises(MalformedResult, "a negative size"),
+        when=_zero_dim_expand_keeps_minus_one,
+        link="https://pytorch.org/docs/stable/generated/torch.Tensor.expand.html",
+        since=SINCE,
+    ),
+    KnownDivergence(
+        id="roll-of-empty-skips-dim-check",
+        ops=_labels("roll"),
+        summary="roll of a tensor with no elements returns it without checking dims; NumPy refuses an axis out of range",
+        example="torch.roll(torch.ones(0), 1, dims=7)  # tensor([]); np.roll(np.ones(0), 1, axis=7)  # AxisError",
+        reason="torch.roll returns a clone of an empty input before it wraps dims (torch.roll of a non-empty "
+        "tensor raises IndexError: Dimension out of range)",
+        torch_gives=Returns(_unrolled, "a copy of the empty input", where_reference_raises=True),
+        when=_empty_roll_with_dims_out_of_range,
+        link="https://pytorch.org/docs/stable/generated/torch.roll.html",
+        since=SINCE,
+    ),
+    KnownDivergence(
         id="repeat-needs-every-dim",
         ops=_labels("repeat"),
         summary="Tensor.repeat with fewer sizes than dims raises; np.tile pads the sizes with leading 1s",
@@ -459,7 +514,7 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Raises(
             IndexError, "Dimension out of range|Dimension specified as -?\\d+ but tensor has no dimensions"
         ),
-        when=lambda check: _refused_as(check, np.exceptions.AxisError),
+        when=lambda check: _refused_as(check, np.exceptions.AxisError) and not _empty_roll_with_dims_out_of_range(check),
         link="https://numpy.org/doc/stable/reference/generated/numpy.exceptions.AxisError.html",
         since=SINCE,
     ),
@@ -472,7 +527,7 @@ ENTRIES: list[KnownDivergence] = [
         "np.reshape(np.ones((2, 3)), 5)  # ValueError",
         reason="torch reports invalid arguments found by its shape checks (TORCH_CHECK) as RuntimeError",
         torch_gives=Raises(RuntimeError, "|".join(_REFUSALS)),
-        when=lambda check: _refused_as(check, ValueError),
+        when=lambda check: _refused_as(check, ValueError) and not _zero_dim_expand_keeps_minus_one(check),
         link="https://pytorch.org/docs/stable/generated/torch.reshape.html",
         since=SINCE,
     ),
