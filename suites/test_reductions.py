@@ -30,7 +30,7 @@ from conformance.check import Check
 from conformance.compare import Options
 from conformance.inputs import ArrayInput
 from conformance.normal import as_dtype, is_cupy_array
-from conformance.ops.reductions import REDUCTIONS, Argument, Reduction, torch_argument
+from conformance.ops.reductions import REDUCTIONS, Reduction, split_arguments, torch_argument
 from conformance.oracle import assert_conforms
 from conformance.outcomes import capture
 from conformance.runner import Ran, build_both, check_call
@@ -55,15 +55,17 @@ def _tagged(value: Any, dtype: dt.DType) -> Any:
 
 
 def record(op: Reduction, form, x: ArrayInput, arguments: dict, device: str) -> Check:
-    """The check of a reduction: x, then each argument as given (kept apart from the operands)."""
-    return Check.of(op, form, {"x": x, **{name: Argument(v) for name, v in arguments.items()}}, device=device)
+    """The check of a reduction: x and its tensor arguments as inputs, the other arguments (dim,
+    keepdim, dtype=, correction, k, q, ...) as the check's keyword arguments."""
+    tensors, plain = split_arguments(arguments)
+    return Check.of(op, form, {"x": x, **tensors}, device=device, arguments=plain)
 
 
 def run_reduction(op: Reduction, form, x: ArrayInput, arguments: dict, device: str, *, out=None) -> Ran:
     """`form` on x with `arguments` against the op's reference, both sides built from the same
     inputs (tensor arguments too); `out`, where given, is torch's out= (its value is checked by
     the caller: the reference has none)."""
-    tensors_in = {"x": x, **{k: v for k, v in arguments.items() if isinstance(v, ArrayInput)}}
+    tensors_in = {"x": x, **split_arguments(arguments)[0]}
     built = build_both(tensors_in, device)
     tensors = dict(zip(tensors_in, built.tensors, strict=True))
     arrays = dict(zip(tensors_in, built.arrays, strict=True))
@@ -137,7 +139,7 @@ def test_out(op, device, data):
     x = data.draw(rs.reduction_inputs(op, dtype, shape), label="x")
     kinds = tuple(kind for kind in op.dims if kind != "absent") or op.dims
     arguments = data.draw(rs.reduction_arguments(op, shape, dtype, dim_kinds=kinds), label="arguments")
-    tensors_in = {"x": x, **{k: v for k, v in arguments.items() if isinstance(v, ArrayInput)}}
+    tensors_in = {"x": x, **split_arguments(arguments)[0]}
     tensors = dict(zip(tensors_in, build_both(tensors_in, device).tensors, strict=True))
     plain = capture(
         lambda: op.function_form.call(
@@ -170,7 +172,7 @@ def test_gradient(op, device, data):
     kinds = tuple(kind for kind in op.dims if kind != "other")  # max(x, other) is elementwise: the autograd suite's
     arguments = data.draw(rs.reduction_arguments(op, shape, dtype, dim_kinds=kinds), label="arguments")
     arguments.pop("dtype", None)  # the gradient of a cast is the cast back: not this op's
-    tensors_in = {"x": x, **{k: v for k, v in arguments.items() if isinstance(v, ArrayInput)}}
+    tensors_in = {"x": x, **split_arguments(arguments)[0]}
     built = build_both(tensors_in, device)
     tensors = dict(zip(tensors_in, built.tensors, strict=True))
     leaf = tensors["x"].detach().requires_grad_()
@@ -209,8 +211,9 @@ def test_gradient(op, device, data):
         as_dtype(expected, dtype),
         Check(
             f"d {op.function_form.label} / d x",
-            {"x": x, **{name: Argument(v) for name, v in arguments.items()}},
+            tensors_in,
             device=device,
+            arguments=split_arguments(arguments)[1],
             op=op,
             form=op.function_form,
             gradient_of="x",

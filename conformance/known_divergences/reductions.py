@@ -13,56 +13,26 @@ from typing import Any
 
 import numpy as np
 
-from conformance import conditions, gradients
+from conformance import conditions
 from conformance import dtypes as dt
 from conformance.check import Check
-from conformance.divergences import GivesDtype, KnownDivergence, Returns
+from conformance.divergences import GivesDtype, KnownDivergence, Raises, Returns
 from conformance.inputs import ArrayInput
+from conformance.known_divergences import reduction_bugs
+from conformance.known_divergences.reduction_checks import EMPTY_TUPLE_REDUCES_ALL as _EMPTY_TUPLE_REDUCES_ALL
+from conformance.known_divergences.reduction_checks import arguments as _arguments
+from conformance.known_divergences.reduction_checks import effective as _effective
+from conformance.known_divergences.reduction_checks import floating_values as _floating_values
+from conformance.known_divergences.reduction_checks import gradient_of as _gradient_of
+from conformance.known_divergences.reduction_checks import host as _host
+from conformance.known_divergences.reduction_checks import is_forward as _is_forward
+from conformance.known_divergences.reduction_checks import labels as _labels
+from conformance.known_divergences.reduction_checks import reduction as _reduction
+from conformance.known_divergences.reduction_checks import tag as _tag
+from conformance.known_divergences.reduction_checks import x_of as _x
 from conformance.normal import Expected, as_dtype
 from conformance.ops import reduction_references as ref
-from conformance.ops.reductions import REDUCTIONS, Reduction, arguments_of
 from conformance.outcomes import ExpectedError, Outcome
-
-# ---------------------------------------------------------------------------
-# Reading a reduction's check
-
-
-def _labels(names: tuple[str, ...] | None = None, *, gradients_too: bool = False) -> tuple[str, ...]:
-    """The form labels of the named reductions (all, for None), and their gradients' labels."""
-    chosen = [op for op in REDUCTIONS if names is None or op.name in names]
-    labels = [form.label for op in chosen for form in op.forms]
-    if gradients_too:
-        labels += [f"d {op.function_form.label} / d x" for op in chosen if op.differentiable]
-    return tuple(labels)
-
-
-def _reduction(check: Check) -> Reduction | None:
-    return check.op if isinstance(check.op, Reduction) else None
-
-
-def _x(check: Check) -> ArrayInput:
-    return check.inputs["x"]
-
-
-def _arguments(check: Check) -> dict[str, Any]:
-    return arguments_of(check.inputs)
-
-
-def _is_forward(check: Check) -> bool:
-    return _reduction(check) is not None and check.gradient_of is None and isinstance(check.inputs.get("x"), ArrayInput)
-
-
-def _host(arguments: dict) -> dict:
-    """The arguments as the NumPy reference takes them (tensor arguments as their values)."""
-    return {k: v.values if isinstance(v, ArrayInput) else v for k, v in arguments.items()}
-
-
-def _tag(value: Any, dtype: dt.DType) -> Any:
-    """A NumPy result in the dtype it stands for (float32 carriers of bfloat16 rounded and tagged)."""
-    if isinstance(value, tuple):
-        return tuple(_tag(item, dtype) for item in value)
-    array = np.asarray(value)
-    return as_dtype(array, dtype) if not dtype.native_numpy and array.dtype == dtype.numpy else array
 
 
 def _reference(check: Check, values: np.ndarray | None = None, **changes) -> Any:
@@ -76,22 +46,6 @@ def _reference(check: Check, values: np.ndarray | None = None, **changes) -> Any
     except Exception as error:
         return _torch_refusal(check, error) or Outcome(error=error)
     return _tag(result, result_dtype)
-
-
-def _gradient_of(check: Check, function) -> Any:
-    """The gradient of sum(v * function(x)) by central differences in float64, in x's dtype."""
-    x = _x(check)
-
-    def values_of(array: np.ndarray) -> np.ndarray:
-        result = function(array)
-        return np.asarray(result[0] if isinstance(result, tuple) else result, dtype=np.float64)
-
-    (gradient,) = gradients.finite_difference_vjp(values_of, check.upstream.values, [x.values])
-    return as_dtype(gradient, x.dtype)
-
-
-def _floating_values(inp: ArrayInput) -> np.ndarray | None:
-    return inp.values if (inp.dtype.is_floating or inp.dtype.is_complex) else None
 
 
 # ---------------------------------------------------------------------------
@@ -263,19 +217,6 @@ def _integral_logsumexp(check: Check) -> bool:
 # ---------------------------------------------------------------------------
 # dim=() and 0-d inputs
 
-_EMPTY_TUPLE_REDUCES_ALL = (
-    "sum",
-    "nansum",
-    "mean",
-    "nanmean",
-    "var",
-    "std",
-    "amax",
-    "amin",
-    "count_nonzero",
-    "logsumexp",
-)
-
 
 def _empty_dim_tuple(check: Check) -> bool:
     return _reduction(check) is not None and _arguments(check).get("dim", None) == ()
@@ -399,7 +340,17 @@ def _median_applies(check: Check) -> bool:
     dim = _arguments(check).get("dim")
     if _x(check).shape == () and dim not in (None, 0, -1):
         return False  # a dim a 0-d tensor does not have: refused on both sides
+    if _over_empty_dim(check):
+        return False  # refused by torch: median-refuses-empty-dim
     return _refusal(check) is None and _middles_differ(check)
+
+
+def _over_empty_dim(check: Check) -> bool:
+    """median/nanmedian over a dim (in range) of size 0."""
+    dim, shape = _arguments(check).get("dim"), _x(check).shape
+    if not isinstance(dim, int) or not shape or not -len(shape) <= dim < len(shape):
+        return False
+    return shape[dim] == 0
 
 
 def _torch_median(check: Check, reference: object) -> Any:
@@ -458,14 +409,6 @@ def _accumulation_limits(check: Check) -> dt.DType:
         return computed
     wide = "float64" if computed.name in ("float64", "complex128") else "float32"
     return dt.dtype(wide)
-
-
-def _effective(check: Check) -> dict:
-    """The arguments, with dim=() read as every dim where torch reads it so."""
-    arguments = dict(_arguments(check))
-    if arguments.get("dim") == () and _reduction(check).name in _EMPTY_TUPLE_REDUCES_ALL:
-        arguments["dim"] = None
-    return arguments
 
 
 def _reduce_like(check: Check, terms: np.ndarray, scan: bool) -> np.ndarray:
@@ -671,6 +614,19 @@ ENTRIES: list[KnownDivergence] = [
         link="https://pytorch.org/docs/stable/generated/torch.median.html",
     ),
     KnownDivergence(
+        id="median-refuses-empty-dim",
+        ops=_labels(("median", "nanmedian")),
+        summary="median/nanmedian over a dim of size 0 raise IndexError; NumPy gives NaN for each empty slice",
+        example="torch.median(torch.ones(2, 0), 1)  # IndexError: median(): Expected reduction dim 1 to have "
+        "non-zero size; np.median(np.ones((2, 0)), 1)  # array([nan, nan])",
+        reason="a median has no identity: torch refuses a reduction of no elements, as it does for amax",
+        torch_gives=Raises(IndexError, r"Expected reduction dim -?\d+ to have non-zero size"),
+        when=lambda check: (
+            _is_forward(check) and _reduction(check).name in ("median", "nanmedian") and _over_empty_dim(check)
+        ),
+        link="https://pytorch.org/docs/stable/generated/torch.median.html",
+    ),
+    KnownDivergence(
         id="unique-nans-are-distinct",
         ops=_labels(("unique",)),
         summary="torch.unique keeps every NaN as a value of its own; NumPy 2's unique merges them (equal_nan=True)",
@@ -789,6 +745,8 @@ ENTRIES: list[KnownDivergence] = [
         ),
         link="https://pytorch.org/docs/stable/generated/torch.quantile.html",
     ),
+    # torch bugs, after the entries whose results they replace (dim=(), 0-d inputs)
+    *reduction_bugs.ENTRIES,
     # dtype models last: they restate the result the entries above model
     KnownDivergence(
         id="unsigned-sums-give-int64",

@@ -178,7 +178,7 @@ def argmin(xp, x, dim=None, keepdim=False):
     return xp.asarray(xp.argmin(x, axis=dim, keepdims=keepdim))
 
 
-def _extreme(xp, largest: bool, x, dim=None, keepdim=False, other=None):
+def _extreme(xp, largest: bool, x, other=None, dim=None, keepdim=False):
     """torch.max/min in each form: of the whole tensor; (values, indices of the first extreme)
     over a dim; elementwise against `other`."""
     if other is not None:
@@ -190,12 +190,13 @@ def _extreme(xp, largest: bool, x, dim=None, keepdim=False, other=None):
     return xp.asarray(values), xp.asarray(indices)
 
 
-def max_(xp, x, dim=None, keepdim=False, other=None):
-    return _extreme(xp, True, x, dim, keepdim, other)
+def max_(xp, x, other=None, dim=None, keepdim=False):
+    """`other` second, where torch.max(x, other) takes it."""
+    return _extreme(xp, True, x, other, dim, keepdim)
 
 
-def min_(xp, x, dim=None, keepdim=False, other=None):
-    return _extreme(xp, False, x, dim, keepdim, other)
+def min_(xp, x, other=None, dim=None, keepdim=False):
+    return _extreme(xp, False, x, other, dim, keepdim)
 
 
 def all_(xp, x, dim=None, keepdim=False):

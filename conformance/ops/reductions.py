@@ -108,27 +108,19 @@ class Refusal:
         return self.reached(x, arguments)
 
 
-@dataclass(frozen=True)
-class Argument:
-    """A non-tensor argument of a reduction, as a check records it: shown in messages, and kept
-    apart from the operands the registry's promotion rules look at."""
-
-    value: Any
-
-    def __repr__(self) -> str:
-        value = self.value
-        if isinstance(value, dt.DType):
-            return value.name
-        if isinstance(value, ArrayInput):
-            return value.describe()
-        if isinstance(value, tuple) and any(isinstance(v, ArrayInput) for v in value):
-            return "(" + ", ".join(repr(Argument(v)) for v in value) + ")"
-        return repr(value)
+def split_arguments(arguments: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A draw's arguments split as a check records them: the tensor ones (`other`, a tensor `q`)
+    join x among the inputs, built on both sides; the rest (dim, keepdim, dtype=, correction, k,
+    ...) are the check's keyword arguments, which messages and reproducers show by name."""
+    tensors = {name: value for name, value in arguments.items() if isinstance(value, ArrayInput)}
+    plain = {name: value for name, value in arguments.items() if name not in tensors}
+    return tensors, plain
 
 
-def arguments_of(inputs: dict[str, Any]) -> dict[str, Any]:
-    """The arguments a check recorded (its `Argument`s unwrapped), without the input `x`."""
-    return {name: value.value for name, value in inputs.items() if isinstance(value, Argument)}
+def arguments_of(check) -> dict[str, Any]:
+    """Every argument of a reduction's check (its keyword arguments and its tensor inputs other
+    than `x`), as the draw gave them."""
+    return {**dict(check.arguments), **{name: v for name, v in check.inputs.items() if name != "x"}}
 
 
 @dataclass(frozen=True)
