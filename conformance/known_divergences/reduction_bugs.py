@@ -208,7 +208,7 @@ def _half_nanmean_bound(check: Check) -> Tolerance:
     x, given = x_of(check), effective(check)
     computed = given.get("dtype") or x.dtype
     magnitudes = np.abs(np.asarray(computed.carry(x.values), dtype=np.float64))
-    magnitudes[~np.isfinite(magnitudes)] = 0.0
+    magnitudes = np.where(np.isfinite(magnitudes), magnitudes, 0.0)
     axes = ref.reduced_axes(magnitudes.ndim, given.get("dim"))
     n = math.prod(magnitudes.shape[a] for a in axes) if axes else 1
     with np.errstate(all="ignore"):
