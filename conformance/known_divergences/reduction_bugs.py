@@ -220,6 +220,39 @@ def _half_nanmean_bound(check: Check) -> Tolerance:
     return Tolerance(computed.eps, (accumulation + computed.eps) * largest)
 
 
+# ---------------------------------------------------------------------------
+# nansum past the parallel grain
+
+_PARALLEL_GRAIN = 32768  # at::internal::GRAIN_SIZE: TensorIterator splits a reduction of this many elements
+
+
+def _opposite_infinities(check: Check) -> np.ndarray:
+    """Result positions whose reduced slice holds both +inf and -inf (NaN by IEEE 754), shaped as
+    the result (a 0-d input's, 0-d)."""
+    x, given = x_of(check), effective(check)
+    computed = given.get("dtype") or x.dtype
+    values = np.asarray(computed.carry(x.values), dtype=np.float64)
+    if values.ndim == 0:
+        return np.asarray(False)
+    dim = given.get("dim")
+    axis = tuple(dim) if isinstance(dim, list) else dim
+    keepdim = bool(given.get("keepdim", False))
+    positive = np.any(values == np.inf, axis=axis, keepdims=keepdim)
+    negative = np.any(values == -np.inf, axis=axis, keepdims=keepdim)
+    return np.asarray(positive & negative)
+
+
+def _parallel_nansum_of_infinities(check: Check) -> bool:
+    if not is_forward(check) or reduction(check).name not in ("nansum", "nanmean") or _refused(check):
+        return False
+    x = x_of(check)
+    if not (x.dtype.is_floating and x.values.size >= _PARALLEL_GRAIN):
+        return False
+    if check.reference is None or check.reference.raised:
+        return False
+    return bool(_opposite_infinities(check).any())
+
+
 def _op_labels(name: str) -> tuple[str, ...]:
     return tuple(form.label for op in REDUCTIONS if op.name == name for form in op.forms)
 
@@ -303,6 +336,21 @@ ENTRIES: list[KnownDivergence] = [
         when=_parallel_sort_of_wide_unsigned,
         device_types=("cpu",),
         link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/SortingKernel.cpp",
+    ),
+    KnownDivergence(
+        id="parallel-nansum-drops-nan-partial-sums",
+        ops=_op_labels("nansum") + _op_labels("nanmean"),
+        summary="nansum (nanmean) of 32768 elements or more, split across threads, drops a thread's partial sum "
+        "that became NaN from +inf and -inf: the result is +-inf or finite where it is NaN",
+        example="x = torch.full((40000,), -float('inf')); x[0] = float('inf'); torch.nansum(x)  # -inf; "
+        "with torch.set_num_threads(1), or 32767 elements: nan; np.nansum: nan",
+        reason="the per-thread partial sums are combined with nansum's own rule, which reads a NaN as 0, so a NaN "
+        "the sum made (inf + -inf) is dropped like a NaN of the input; which partial sums hold both infinities "
+        "depends on the number of threads, so no model can be written: those positions are not compared",
+        skip=_opposite_infinities,
+        when=_parallel_nansum_of_infinities,
+        device_types=("cpu",),
+        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/SumKernel.cpp",
     ),
     KnownDivergence(
         id="half-nanmean-rounds-the-sum",
