@@ -27,6 +27,7 @@ from conformance.known_divergences.reduction_checks import (
     is_gradient,
     labels,
     reduction,
+    refusal,
     tag,
     x_of,
 )
@@ -48,7 +49,7 @@ def _axis(check: Check) -> int | None:
 
 
 def _refused(check: Check) -> bool:
-    return reduction(check).refusal(x_of(check), arguments(check)) is not None
+    return refusal(check) is not None
 
 
 # ---------------------------------------------------------------------------

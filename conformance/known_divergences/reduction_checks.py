@@ -99,3 +99,8 @@ def effective(check: Check) -> dict:
     if given.get("dim") == () and reduction(check).name in EMPTY_TUPLE_REDUCES_ALL:
         given["dim"] = None
     return given
+
+
+def refusal(check: Check):
+    """The catalog entry's dtype refusal that applies to this forward check, if any."""
+    return reduction(check).refusal(x_of(check), arguments(check)) if is_forward(check) else None

@@ -4,7 +4,6 @@ summation decides a result."""
 
 from __future__ import annotations
 
-import math
 import re
 import warnings
 from collections.abc import Callable
@@ -13,12 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from conformance import conditions
 from conformance import dtypes as dt
 from conformance.check import Check
 from conformance.divergences import GivesDtype, KnownDivergence, Raises, Returns
 from conformance.inputs import ArrayInput
-from conformance.known_divergences import reduction_bugs
+from conformance.known_divergences import reduction_accumulation, reduction_bugs
 from conformance.known_divergences.reduction_checks import EMPTY_TUPLE_REDUCES_ALL as _EMPTY_TUPLE_REDUCES_ALL
 from conformance.known_divergences.reduction_checks import arguments as _arguments
 from conformance.known_divergences.reduction_checks import effective as _effective
@@ -34,7 +32,6 @@ from conformance.normal import Expected, as_dtype
 from conformance.ops import reduction_references as ref
 from conformance.ops.reductions import nan_slots_in_order
 from conformance.outcomes import ExpectedError, Outcome
-from conformance.tolerances import Tolerance
 
 
 def _reference(check: Check, values: np.ndarray | None = None, **changes) -> Any:
@@ -403,154 +400,6 @@ def _zeros_of_both_signs(check: Check) -> bool:
     return signs == {True, False}
 
 
-_ACCUMULATING = ("sum", "nansum", "mean", "nanmean", "cumsum", "var", "std")
-
-
-def _accumulation_limits(check: Check) -> dt.DType:
-    """The type torch accumulates in: float64 for float64, float32 otherwise, but float16 for a
-    prod of float16 (its CPU kernel multiplies in float16: prod([300, 300, 0]) is nan)."""
-    computed = _arguments(check).get("dtype") or _x(check).dtype
-    if computed.name == "float16" and _reduction(check).name == "prod":
-        return computed
-    wide = "float64" if computed.name in ("float64", "complex128") else "float32"
-    return dt.dtype(wide)
-
-
-def _reduce_like(check: Check, terms: np.ndarray, scan: bool) -> np.ndarray:
-    """`terms` (float64, x's shape) summed over what the op reduces, shaped as its result."""
-    arguments = _effective(check)
-    kept = {k: arguments[k] for k in ("dim", "keepdim") if k in arguments}
-    with np.errstate(all="ignore"):
-        total = np.asarray(ref.cumsum(np, terms, kept["dim"]) if scan else ref.nansum(np, terms, **kept))
-    return total.reshape(()) if terms.ndim == 0 else total  # torch keeps a 0-d input's result 0-d
-
-
-def _partial_sums_may_overflow(check: Check) -> np.ndarray:
-    """Result positions whose terms' magnitudes (squares, for var and std) add up past the largest
-    value of the type torch accumulates in: some order of summation overflows there."""
-    op, x = _reduction(check), _x(check)
-    magnitude = np.abs(np.asarray(x.values, dtype=np.complex128 if x.dtype.is_complex else np.float64))
-    magnitude = np.where(np.isfinite(magnitude), magnitude, 0.0)
-    if op.name in ("var", "std"):
-        magnitude = magnitude**2
-    total = _reduce_like(check, magnitude, scan=op.name == "cumsum")
-    return total > _accumulation_limits(check).largest
-
-
-def _partial_products_leave_range(check: Check) -> np.ndarray:
-    """Result positions where some order of multiplication overflows (the product of the factors
-    above 1 passes the largest value) or underflows (that of the nonzero factors below 1 passes
-    the smallest normal value) in the type torch accumulates in."""
-    x = _x(check)
-    magnitude = np.abs(np.asarray(x.values, dtype=np.complex128 if x.dtype.is_complex else np.float64))
-    usable = np.isfinite(magnitude) & (magnitude > 0)
-    with np.errstate(all="ignore"):
-        logs = np.where(usable, np.log(np.where(usable, magnitude, 1.0)), 0.0)
-    scan = _reduction(check).name == "cumprod"
-    limits = _accumulation_limits(check)
-    above = _reduce_like(check, np.maximum(logs, 0.0), scan)
-    below = _reduce_like(check, np.minimum(logs, 0.0), scan)
-    return (above > math.log(limits.largest)) | (below < math.log(limits.smallest_normal))
-
-
-def _half_product(check: Check) -> bool:
-    if not _is_forward(check) or _reduction(check).name != "prod":
-        return False
-    return (_arguments(check).get("dtype") or _x(check).dtype).name in dt.REDUCED_FLOATS
-
-
-def _half_product_bound(check: Check) -> Tolerance:
-    """gamma_(n-1) in the dtype's unit roundoff for the n - 1 products, and the result's rounding (eps)."""
-    computed = _arguments(check).get("dtype") or _x(check).dtype
-    values = np.asarray(_x(check).values)
-    axes = ref.reduced_axes(values.ndim, _effective(check).get("dim"))
-    n = math.prod(values.shape[a] for a in axes) if axes else 1
-    return Tolerance(computed.eps + ref.gamma(max(n - 1, 1), computed.eps), 0.0)
-
-
-def _floating_computation(check: Check) -> bool:
-    if not _is_forward(check):
-        return False
-    computed = _arguments(check).get("dtype") or _x(check).dtype
-    return computed.is_floating or computed.is_complex
-
-
-def _masked(mask_of):
-    def when(check: Check) -> bool:
-        if not _floating_computation(check):
-            return False
-        try:
-            return bool(np.any(mask_of(check)))
-        except (ValueError, IndexError, TypeError):  # dims the op refuses: no result to mask
-            return False
-
-    return when
-
-
-def _negative_zero_prefix(check: Check) -> bool:
-    reference = check.reference
-    if not _floating_computation(check) or reference is None or reference.raised or _x(check).shape == ():
-        return False  # a 0-d input is copied, not scanned
-    values = np.asarray(getattr(reference.value, "values", reference.value))
-    if values.dtype.kind not in "fc":
-        return False
-    parts = (values.real, values.imag) if values.dtype.kind == "c" else (values,)
-    return any(bool(((part == 0) & np.signbit(part)).any()) for part in parts)
-
-
-def _positive_zero_start(check: Check, reference: object) -> Any:
-    """NumPy's cumsum with its -0.0 results (prefixes of -0.0 only; each part of a complex one) as +0.0."""
-    values = np.array(getattr(reference, "values", reference))
-    if values.dtype.kind == "c":
-        real, imag = values.real.copy(), values.imag.copy()
-        real[(real == 0) & np.signbit(real)] = 0.0
-        imag[(imag == 0) & np.signbit(imag)] = 0.0
-        values = real + 1j * imag if values.ndim else np.asarray(complex(real, imag), dtype=values.dtype)
-        values = values.astype(np.asarray(getattr(reference, "values", reference)).dtype)
-    else:
-        values[(values == 0) & np.signbit(values)] = 0.0
-    dtype = getattr(reference, "dtype", None)
-    return as_dtype(values, dtype) if isinstance(dtype, str) else values
-
-
-def _complex_computation(check: Check) -> bool:
-    if not _is_forward(check):
-        return False
-    return (_arguments(check).get("dtype") or _x(check).dtype).is_complex
-
-
-def _non_finite_factors(check: Check) -> np.ndarray:
-    """Result positions of a complex prod or cumprod with a factor (in the prefix, for cumprod)
-    that has an infinite or NaN part."""
-    values = np.asarray(_x(check).values)
-    bad = (~np.isfinite(values.real) | ~np.isfinite(values.imag)).astype(np.float64)
-    return _reduce_like(check, bad, scan=_reduction(check).name == "cumprod") > 0
-
-
-def _textbook_cumprod(check: Check, reference: object) -> Any:
-    """torch's CPU cumprod of complex values: a running product from 1 + 0j, each step by the
-    textbook formula in complex128 (no C99 Annex G recovery), rounded to the result dtype."""
-    x, arguments = _x(check), _arguments(check)
-    computed = arguments.get("dtype") or x.dtype
-    values = np.asarray(computed.carry(x.values)).astype(np.complex128)
-    moved = np.moveaxis(values, arguments["dim"], -1)
-    running = np.ones(moved.shape[:-1], dtype=np.complex128)
-    result = np.empty_like(moved)
-    for position in range(moved.shape[-1]):
-        running = conditions.complex_product(running, moved[..., position])
-        result[..., position] = running
-    return as_dtype(np.moveaxis(result, -1, arguments["dim"]), computed)
-
-
-def _complex_running_product(check: Check) -> bool:
-    if not (_complex_computation(check) and _reduction(check).name == "cumprod" and _x(check).shape != ()):
-        return False
-    try:
-        return bool(_non_finite_factors(check).any()) and _refusal(check) is None
-    except (ValueError, IndexError, TypeError):
-        return False
-
-
 def _mean_overflows_when_cast(check: Check) -> bool:
     """mean with dtype=float16/bfloat16 of an input with finite values that cast to inf there."""
     if not _is_forward(check) or _reduction(check).name != "mean" or _refusal(check) is not None:
@@ -595,7 +444,8 @@ ENTRIES: list[KnownDivergence] = [
     ),
     KnownDivergence(
         id="empty-dim-tuple-reduces-every-dim",
-        # var and std are not among the gradients: their backward reads dim=() otherwise (a bug, reported)
+        # var and std are not among the gradients: their backward reads dim=() otherwise
+        # (variance-backward-empty-dim-tuple-counts-one)
         ops=_labels(_EMPTY_TUPLE_REDUCES_ALL)
         + _labels(tuple(n for n in _EMPTY_TUPLE_REDUCES_ALL if n not in ("var", "std")), gradients_too=True),
         summary="dim=() reduces every dim in sum, nansum, mean, nanmean, var, std, amax, amin, count_nonzero and "
@@ -669,84 +519,7 @@ ENTRIES: list[KnownDivergence] = [
         signed_zeros=False,
         link="https://pytorch.org/docs/stable/generated/torch.amax.html",
     ),
-    KnownDivergence(
-        id="partial-sums-overflow",
-        ops=_labels(_ACCUMULATING),
-        summary="where the magnitudes of a sum's terms add up past the largest float, torch's partial sums may overflow",
-        example="torch.sum(torch.tensor([3e38, 3e38, -3e38]))  # inf; the exact sum, 3e38, is finite",
-        reason=(
-            "torch sums in float32 (float64 for float64) in an order it does not specify (vectorised lanes, "
-            "cascades, threads); whether a partial sum overflows depends on that order, so no model can be "
-            "written: those result elements are not compared"
-        ),
-        skip=_partial_sums_may_overflow,
-        when=_masked(_partial_sums_may_overflow),
-        link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html",
-    ),
-    KnownDivergence(
-        id="partial-products-leave-range",
-        ops=_labels(("prod", "cumprod")),
-        summary="where some order of its factors overflows or underflows, a product's value depends on torch's order",
-        example="torch.prod(torch.tensor([1e-30, 1e-30, 1e30, 1e30]))  # 0.; the exact product is 1",
-        reason=(
-            "torch multiplies in float32 (float64 for float64) in an order it does not specify; a partial product "
-            "may leave the range where the whole does not, so no model can be written: those elements are not compared"
-        ),
-        skip=_partial_products_leave_range,
-        when=_masked(_partial_products_leave_range),
-        link="https://pytorch.org/docs/stable/notes/numerical_accuracy.html",
-    ),
-    KnownDivergence(
-        id="half-prod-multiplies-in-half",
-        ops=_labels(("prod",)),
-        summary="prod of float16/bfloat16 rounds each partial product to float16/bfloat16 (cumprod and sum "
-        "accumulate in float32): its error grows with the number of factors",
-        example="torch.prod(torch.full((8,), 1.7, dtype=torch.bfloat16))  # 71.; in float32, rounded once: 70.79 "
-        "(70.5 in bfloat16)",
-        reason="the CPU prod kernel multiplies in the input's dtype: each of the n - 1 products rounds, so the "
-        "relative error is bounded by gamma_(n-1) in the dtype's own unit roundoff (Higham, eq. 3.4)",
-        tolerance=_half_product_bound,
-        when=_half_product,
-        device_types=("cpu",),
-        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/ReduceOpsKernel.cpp",
-    ),
-    KnownDivergence(
-        id="cumsum-starts-at-positive-zero",
-        ops=_labels(("cumsum",)),
-        summary="cumsum of a prefix of -0.0 gives +0.0 (NumPy keeps -0.0)",
-        example="torch.cumsum(torch.tensor([-0.]), 0)  # tensor([0.]); np.cumsum([-0.])  # array([-0.])",
-        reason="torch's scan starts its accumulator at +0.0, and +0.0 + -0.0 is +0.0",
-        torch_gives=Returns(_positive_zero_start, "NumPy's cumsum with -0.0 as +0.0"),
-        when=_negative_zero_prefix,
-        link="https://pytorch.org/docs/stable/generated/torch.cumsum.html",
-    ),
-    KnownDivergence(
-        id="complex-cumprod-from-one",
-        ops=_labels(("cumprod",)),
-        summary="complex cumprod multiplies from 1 + 0j by the textbook formula, so a factor with an infinite or "
-        "NaN part gives other parts than NumPy's (which starts from the first factor)",
-        example="torch.cumprod(torch.tensor([complex(nan, 0)]), 0)  # nan+nanj; np.cumprod([complex(nan, 0)])  # nan+0j",
-        reason="the CPU scan keeps a running product initialised to 1 and multiplies complex values as "
-        "(ac - bd) + (ad + bc)i, where 0 * nan is nan",
-        torch_gives=Returns(_textbook_cumprod, "running textbook products from 1 + 0j"),
-        when=_complex_running_product,
-        device_types=("cpu",),
-        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/ReduceOpsKernel.cpp",
-    ),
-    KnownDivergence(
-        id="complex-prod-of-non-finite-factors",
-        ops=_labels(("prod",)),
-        summary="a complex product with an infinite or NaN part among its factors has other parts than NumPy's",
-        example="torch.prod(torch.tensor([1.0, nan]), dtype=torch.complex64)  # nan+nanj; NumPy: nan+0j",
-        reason=(
-            "torch multiplies from the identity 1 + 0j by the textbook formula, in vectorised lanes in an order it "
-            "does not specify, and which parts become NaN follows that order: no model can be written, those "
-            "result elements are not compared"
-        ),
-        skip=_non_finite_factors,
-        when=lambda check: _complex_computation(check) and _masked(_non_finite_factors)(check),
-        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/ReduceOpsKernel.cpp",
-    ),
+    *reduction_accumulation.ENTRIES,
     KnownDivergence(
         id="mean-dtype-reads-in-float32",
         ops=_labels(("mean",)),
