@@ -29,6 +29,7 @@ from conformance.backends import torch_backend
 from conformance.check import Check
 from conformance.compare import Options
 from conformance.inputs import ArrayInput
+from conformance.layouts import Layout
 from conformance.normal import as_dtype, is_cupy_array
 from conformance.ops.reductions import REDUCTIONS, Reduction, split_arguments, torch_argument
 from conformance.oracle import assert_conforms
@@ -280,14 +281,24 @@ SPECIALS = {
     "max over a dim with keepdim": ("max", [[1.0, 5.0], [7.0, 2.0]], "float32", {"dim": 1, "keepdim": True}),
     "quantile interpolates": ("quantile", [1.0, 2.0, 4.0, 8.0], "float64", {"q": 0.4}),
     "count_nonzero over a dim": ("count_nonzero", [[0, 1, 2], [0, 0, 3]], "int64", {"dim": 0}),
+    # the torch bugs of the registry (known_divergences/reduction_bugs.py), each met on every run
+    "median over an expanded dim": ("median", [[3.0, 3.0, 3.0], [1.0, 1.0, 1.0]], "float32", {"dim": 1}, (1,)),
+    "median of no integers": ("median", [], "int64", {}),
+    "median over an empty dim": ("nanmedian", np.zeros((2, 0)), "float32", {"dim": 1}),
+    "topk of a 0-d tensor with k=0": ("topk", 1.0, "float32", {"k": 0}),
+    "logsumexp over dim=()": ("logsumexp", [1.0, 2.0], "float32", {"dim": ()}),
+    "sort of 32768 uint16": ("sort", np.zeros(32768), "uint16", {}),
+    "nanmean of float16 rounds the sum": ("nanmean", [65504.0, 65504.0], "float16", {}),
+    "parallel nansum of opposite infinities": ("nansum", [INF] + [-INF] * 32768, "float32", {}),
 }
 
 
 @pytest.mark.parametrize("case", list(SPECIALS))
 def test_special_values(case, device):
-    """Identities of empty inputs, NaN propagation, ties, stability, scans across rows: spelled out."""
-    name, values, dtype_name, arguments = SPECIALS[case]
+    """Identities of empty inputs, NaN propagation, ties, stability, scans across rows, and the
+    registry's torch bugs: spelled out (a fifth item names the dims held with stride 0)."""
+    name, values, dtype_name, arguments, *expanded = SPECIALS[case]
     op = next(op for op in REDUCTIONS if op.name == name)
     dtype = dt.dtype(dtype_name)
-    x = ArrayInput(np.asarray(values, dtype=dtype.numpy), dtype)
+    x = ArrayInput(np.asarray(values, dtype=dtype.numpy), dtype, Layout(expanded=expanded[0] if expanded else ()))
     run_reduction(op, op.function_form, x, arguments, device)

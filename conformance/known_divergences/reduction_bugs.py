@@ -356,10 +356,10 @@ ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="half-nanmean-rounds-the-sum",
         ops=_op_labels("nanmean"),
-        summary="nanmean of float16/bfloat16 rounds the sum to float16 (bfloat16) before it divides, so it loses "
-        "precision and overflows where mean does not",
-        example="torch.nanmean(torch.tensor([2048., 1., 2.], dtype=torch.float16))  # 684. (mean: 683.5); "
-        "torch.nanmean(torch.tensor([65504., 65504.], dtype=torch.float16))  # inf",
+        summary="nanmean of float16/bfloat16 rounds the sum to float16 (bfloat16) before it divides, so it "
+        "overflows where the mean does not (and is off by up to an ulp more)",
+        example="torch.nanmean(torch.tensor([65504., 65504.], dtype=torch.float16))  # inf (mean: 65504.); "
+        "torch.nanmean(torch.tensor([2048., 1., 2.], dtype=torch.float16))  # 684. (mean: 683.5)",
         reason="nanmean is nansum(x) / count: nansum's result is in the input's dtype, where mean keeps its float32 "
         "accumulator until it has divided",
         torch_gives=Returns(_rounded_sum_over_count, "round(round(nansum) / count) in the result's dtype"),
