@@ -30,7 +30,7 @@ from conformance.known_divergences.reduction_checks import tag as _tag
 from conformance.known_divergences.reduction_checks import x_of as _x
 from conformance.normal import Expected, as_dtype
 from conformance.ops import reduction_references as ref
-from conformance.ops.reductions import nan_slots_in_order
+from conformance.ops.reduction_results import nan_slots_in_order
 from conformance.outcomes import ExpectedError, Outcome
 from conformance.tolerances import Tolerance
 
