@@ -1,6 +1,7 @@
-"""Known divergences of reductions and scans that follow from how torch sums and multiplies
+"""Known divergences of reductions and scans that follow from how torch computes them
 (suites/test_reductions.py): partial sums and products that leave the range in an order torch does
-not specify, products rounded at each step, scans that start from an identity.
+not specify, products rounded at each step, scans that start from an identity, quantile ranks
+and logsumexp computed in the input's dtype.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from conformance.check import Check
 from conformance.divergences import KnownDivergence, Returns
 from conformance.known_divergences.reduction_checks import arguments as _arguments
 from conformance.known_divergences.reduction_checks import effective as _effective
+from conformance.known_divergences.reduction_checks import gradient_of
 from conformance.known_divergences.reduction_checks import is_forward as _is_forward
 from conformance.known_divergences.reduction_checks import labels as _labels
 from conformance.known_divergences.reduction_checks import reduction as _reduction
@@ -190,6 +192,73 @@ def _underflowed_imaginary_parts(check: Check) -> bool:
     return bool(((exact.imag != 0) & (np.abs(exact.imag) <= smallest / 2)).any())
 
 
+def _quantile_computed(check: Check) -> bool:
+    if _reduction(check) is None or _reduction(check).name != "quantile":
+        return False
+    if _x(check).dtype.name not in ("float32", "float64"):
+        return False
+    if check.gradient_of is None and (not _is_forward(check) or _refusal(check) is not None):
+        return False
+    return check.reference is not None and not check.reference.raised
+
+
+def _lerp(low: np.ndarray, high: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """torch.lerp as its CPU kernel computes it: from the nearer end (the sign of a zero follows)."""
+    return np.where(weight < 0.5, low + weight * (high - low), high - (high - low) * (1 - weight))
+
+
+def _quantile_in_dtype(check: Check, values: np.ndarray) -> np.ndarray:
+    """torch's quantile of `values` (float64 arrays holding x's values): q rounded to x's dtype
+    (a Python float q too), each slice sorted, its rank q (n - 1) computed in x's dtype, the values
+    at floor and ceil of the rank interpolated with torch.lerp as `interpolation` says (nearest:
+    the rank rounded half to even); a slice with a NaN gives NaN. Shaped as np.quantile shapes it."""
+    given = _arguments(check)
+    q = given["q"]
+    computed = _x(check).dtype.numpy
+    q_values = np.asarray(q.values if hasattr(q, "values") else q, dtype=computed)
+    dim, keepdim, method = given.get("dim"), bool(given.get("keepdim", False)), given.get("interpolation", "linear")
+    data = np.asarray(values, dtype=np.float64)
+    if data.ndim == 0:  # a 0-d input's dim 0: one element
+        data, dim, keepdim = data.reshape(1), None, False
+    rows = data.reshape(-1) if dim is None else np.moveaxis(data, dim, -1)
+    ordered = np.sort(rows, axis=-1)[..., None, :]  # NaN last; a dim for the q values
+    count = rows.shape[-1]
+    rank = (np.atleast_1d(q_values) * computed.type(count - 1)).astype(np.float64)
+    below, above = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
+
+    def at(index: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(ordered, np.broadcast_to(index[:, None], (*ordered.shape[:-2], index.size, 1)), -1)[
+            ..., 0
+        ]
+
+    low, high = at(below), at(above)
+    with np.errstate(all="ignore"):
+        picked = {
+            "linear": lambda: _lerp(low, high, rank - below),
+            "lower": lambda: low,
+            "higher": lambda: high,
+            "midpoint": lambda: _lerp(low, high, np.full_like(rank, 0.5)),
+            "nearest": lambda: at(np.round(rank).astype(np.int64)),
+        }[method]()
+    picked = np.where(np.isnan(rows).any(axis=-1)[..., None], np.nan, picked)
+    picked = np.moveaxis(picked, -1, 0)  # the q dim first, as np.quantile puts it
+    if keepdim:
+        kept = (
+            [1] * data.ndim
+            if dim is None
+            else [1 if d == dim % data.ndim else size for d, size in enumerate(data.shape)]
+        )
+        picked = picked.reshape((picked.shape[0], *kept))
+    return picked[0] if q_values.ndim == 0 else picked
+
+
+def _torch_quantile(check: Check, reference: object) -> Any:
+    x = _x(check)
+    if check.gradient_of is not None:
+        return gradient_of(check, lambda array: _quantile_in_dtype(check, array))
+    return as_dtype(_quantile_in_dtype(check, np.asarray(x.values, dtype=np.float64)), x.dtype)
+
+
 ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="partial-sums-overflow",
@@ -282,5 +351,20 @@ ENTRIES: list[KnownDivergence] = [
         signed_zeros=False,
         when=_underflowed_imaginary_parts,
         link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/ReduceOps.cpp",
+    ),
+    KnownDivergence(
+        id="quantile-computes-in-input-dtype",
+        ops=_labels(("quantile",), gradients_too=True),
+        summary="quantile rounds q to the input's dtype and computes its rank q (n - 1) there (float32: lower, "
+        "higher, nearest and midpoint may pick other neighbours than NumPy's float64 rank), and interpolates "
+        "with lerp, from the nearer end (a zero result's sign may differ)",
+        example="torch.quantile(torch.tensor([0., 0.25]), 1e-100, interpolation='higher')  # tensor(0.) "
+        "(q is 0 in float32); np.quantile(np.float32([0, 0.25]), 1e-100, method='higher')  # 0.25; "
+        "torch.quantile(torch.tensor([-0.], dtype=torch.float64), 0.)  # tensor(0.); NumPy: -0.0",
+        reason="torch converts q to a tensor of the input's dtype, computes the ranks there and interpolates the "
+        "neighbours with torch.lerp (low + w (high - low) for w < 0.5, high - (high - low) (1 - w) otherwise)",
+        torch_gives=Returns(_torch_quantile, "torch's quantile: q and its rank in x's dtype, lerp"),
+        when=_quantile_computed,
+        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/Sorting.cpp",
     ),
 ]
