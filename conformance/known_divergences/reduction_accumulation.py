@@ -175,6 +175,16 @@ def _complex_running_product(check: Check) -> bool:
         return False
 
 
+def _complex_product_with_zero_parts(check: Check) -> bool:
+    """A complex prod whose result has a zero part, where a factor has a zero part."""
+    if not _complex_computation(check) or _reduction(check).name != "prod" or _refusal(check) is not None:
+        return False
+    if check.reference is None or check.reference.raised:
+        return False
+    values = np.asarray(_x(check).values)
+    return bool(((values.real == 0) | (values.imag == 0)).any())
+
+
 def _underflowed_imaginary_parts(check: Check) -> bool:
     """complex logsumexp whose exact result (in complex128) has a nonzero imaginary part that rounds
     to zero in the result's dtype: its sign there is that of whichever intermediate underflowed."""
@@ -366,5 +376,18 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(_torch_quantile, "torch's quantile: q and its rank in x's dtype, lerp"),
         when=_quantile_computed,
         link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/Sorting.cpp",
+    ),
+    KnownDivergence(
+        id="complex-prod-zero-signs",
+        ops=_labels(("prod",)),
+        summary="a complex prod with zero parts among its factors may give zero parts of the other sign than NumPy's",
+        example="torch.prod(torch.full((65,), -0.), dtype=torch.complex64)  # -0.+0.j; "
+        "np.prod(np.full(65, -0.), dtype=np.complex64)  # 0.-0.j (with 9 factors, both 0.+0.j)",
+        reason="torch multiplies from 1 + 0j by the textbook formula (ac - bd) + (ad + bc)i in vectorised lanes, "
+        "in an order it does not specify, and the signs of the zeros that formula makes follow that order: no "
+        "model can be written, the signs of zeros are not compared (the values are)",
+        signed_zeros=False,
+        when=_complex_product_with_zero_parts,
+        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/ReduceOpsKernel.cpp",
     ),
 ]

@@ -173,6 +173,8 @@ def _parallel_sort_of_wide_unsigned(check: Check) -> bool:
 def _half_nanmean(check: Check) -> bool:
     if not is_forward(check) or reduction(check).name != "nanmean" or _refused(check):
         return False
+    if check.reference is None or check.reference.raised:
+        return False  # refused on both sides (a dim repeated or out of range), or a 0-d input's dim 0: one element
     computed = arguments(check).get("dtype") or x_of(check).dtype
     return computed.name in dt.REDUCED_FLOATS
 

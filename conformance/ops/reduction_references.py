@@ -216,9 +216,19 @@ def _median(xp, name: str, x, dim, keepdim):
     """np.median/nanmedian; over a dim, (values, values): the second item stands for the values
     torch's indices pick (torch promises a median's index, not which of equal values it is)."""
     floating = _floating(x)
+    keep = keepdim and dim is not None
     with np.errstate(all="ignore"):
         source = x.astype(np.float64) if floating else x
-        values = getattr(xp, name)(source, axis=dim, keepdims=keepdim and dim is not None)
+        values = getattr(xp, name)(source, axis=dim, keepdims=keep)
+        empty = x.size == 0 or (dim is not None and x.ndim and x.shape[dim] == 0)
+        if floating and not empty and x.dtype == np.float64:
+            # NumPy's mean of the two middle values overflows for two values near the largest float64;
+            # the lower plus half their difference does not where they are equal (where they differ,
+            # torch's lower middle is the registry's)
+            quantile = xp.nanquantile if name == "nanmedian" else xp.quantile
+            lower = quantile(source, 0.5, axis=dim, keepdims=keep, method="lower")
+            higher = quantile(source, 0.5, axis=dim, keepdims=keep, method="higher")
+            values = xp.where(lower == higher, lower, values)
     values = xp.asarray(values).astype(x.dtype) if floating else xp.asarray(values)
     return values if dim is None else (values, values)
 
