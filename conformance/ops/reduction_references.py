@@ -218,7 +218,8 @@ def _median(xp, name: str, x, dim, keepdim):
     floating = _floating(x)
     keep = keepdim and dim is not None
     with np.errstate(all="ignore"):
-        source = x.astype(np.float64) if floating else x
+        # complex medians are refused but for no elements, where torch gives NaN + 0j: the real parts' NaN
+        source = (x.real if x.dtype.kind == "c" else x).astype(np.float64) if floating else x
         values = getattr(xp, name)(source, axis=dim, keepdims=keep)
         empty = x.size == 0 or (dim is not None and x.ndim and x.shape[dim] == 0)
         if floating and not empty and x.dtype == np.float64:
