@@ -115,9 +115,9 @@ _CONDITION_UNITS = 4.0
 
 
 def _real_floating(check: Check) -> bool:
-    """An op's bound in ulps is stated for real floating operands: integral inputs go through torch's
-    conversion to the default float first (torch.sqrt(torch.tensor(6438)) is 80.237144, one ulp from
-    the correctly rounded 80.23715), and complex results compose several roundings."""
+    """An op's bound in ulps is stated for real floating operands: torch converts integral inputs
+    to the default float first (int64 values past 2**24 round in float32, where NumPy's reference
+    computes in float64), and complex results compose several roundings."""
     return not any_complex(check) and all(inp.dtype.is_floating for inp in check.operands)
 
 

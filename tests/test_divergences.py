@@ -298,3 +298,31 @@ def test_roll_of_empty_with_dims_out_of_range_is_documented():
     assert_conforms(capture(lambda: torch.roll(torch.ones(0), 1, dims=7)), reference, check)
     with pytest.raises(DivergenceFixed):
         assert_conforms(Outcome(error=IndexError("Dimension out of range")), reference, check)
+
+
+# --- sqrt: 1 ulp on the CPU for float32 and float64, exact elsewhere ------------------------------
+
+
+def _sqrt_check(values: np.ndarray) -> tuple[Check, np.ndarray]:
+    check = Check.of(ops.op("sqrt"), inputs={"x": ArrayInput(values, dt.dtype(values.dtype.name))})
+    return check, np.sqrt(values.astype(np.float64)).astype(values.dtype)
+
+
+def test_sqrt_one_ulp_off_is_torch_behaviour():
+    """torch.sqrt(6438.0) in float32 is 80.237144, one ulp below the correctly rounded 80.23715."""
+    check, reference = _sqrt_check(np.array([6438.0, 2.0], np.float32))
+    actual = torch.sqrt(torch.tensor([6438.0, 2.0]))
+    assert actual[0].item() != float(reference[0])  # the documented fact still holds on this torch
+    assert_conforms(capture(lambda: actual), reference, check)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_sqrt_beyond_its_bound_is_caught(dtype):
+    """Two ulps off in float32 (beyond the entry's 1), one ulp off in float16 (correctly rounded there)."""
+    check, reference = _sqrt_check(np.array([6438.0, 2.0], dtype))
+    planted = reference.copy()
+    steps = 2 if dtype == "float32" else 1
+    for _ in range(steps):
+        planted[1] = np.nextafter(planted[1], np.inf, dtype=planted.dtype)
+    with pytest.raises(Divergence):
+        assert_conforms(capture(lambda: torch.from_numpy(planted)), reference, check)
