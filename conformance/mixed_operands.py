@@ -231,8 +231,11 @@ def clamp_scalar_overload_on_floating(check: Check) -> bool:
 
 
 def clamp_complex(check: Check) -> bool:
-    """clamp whose operands promote to a complex dtype, but for a floating self under the Scalar
-    overload (clamp-complex-number-bound-on-floating)."""
+    """clamp of a complex self (refused before any promotion), or whose operands promote to a complex
+    dtype, but for a floating self under the Scalar overload (clamp-complex-number-bound-on-floating)."""
+    free = free_values(check)
+    if free and isinstance(free[0][1], ArrayInput) and free[0][1].dtype.is_complex:
+        return True
     result = result_dtype(check)
     return result is not None and dt.dtype(result).is_complex and not clamp_scalar_overload_on_floating(check)
 
@@ -553,14 +556,16 @@ def numpy_uint64_past_int64(check: Check) -> bool:
 
 
 def pow_float32_number_exponent(check: Check) -> bool:
-    """pow(tensor, float or complex number) with a float32 or complex64 result."""
+    """pow(tensor, float or complex number, or int past 2**24) with a float32 or complex64 result."""
     free = free_values(check)
     if check.op is None or check.op.name != "pow" or len(free) != 2:
         return False
     (_, base), (_, exponent) = free
+    # (an int exponent past 2**24 too, which float32 would round)
+    wide_int = isinstance(exponent, int) and not isinstance(exponent, bool) and abs(exponent) > 2**24
     return (
         isinstance(base, ArrayInput)
-        and isinstance(exponent, float | complex)
+        and (isinstance(exponent, float | complex) or wide_int)
         and result_dtype(check) in ("float32", "complex64")
     )
 

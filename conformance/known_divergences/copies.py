@@ -292,7 +292,10 @@ ENTRIES: list[KnownDivergence] = [
         id="pow-number-exponent-unrounded",
         ops=ops.labels(_named("pow"), inplace=False),
         summary="pow(tensor, number) with a float32/complex64 result reads the exponent as a double; NumPy rounds it to float32 first",
-        example="torch.zeros(1) ** 1e-50  # tensor([0.]); np.zeros(1, np.float32) ** 1e-50  # [1.] (1e-50 rounds to 0)",
+        example=(
+            "torch.zeros(1) ** 1e-50  # tensor([0.]); np.zeros(1, np.float32) ** 1e-50  # [1.] (1e-50 rounds to 0); "
+            "torch.tensor(-0.) ** -2147483647  # -inf (NumPy: the exponent rounds to even -2**31, +inf)"
+        ),
         reason="pow(Tensor, Scalar) keeps a floating exponent in double precision for float32 and complex64 results (NEP 50 converts a Python float to the array's float32)",
         torch_gives=Returns(
             mixed.pow_with_unrounded_exponent, "pow with the exponent unrounded, rounded once to the result dtype"
