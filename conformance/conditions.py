@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from conformance import dtypes as dt
+from conformance import promotion
 from conformance.check import Check
 from conformance.inputs import ArrayInput
 from conformance.normal import Expected
@@ -87,11 +88,22 @@ def any_complex(check: Check) -> bool:
     )
 
 
+def _operand_shape(value: object) -> tuple[int, ...] | None:
+    """The shape of an operand of any kind (a number's is ()); None for an input that is no operand."""
+    if isinstance(value, ArrayInput):
+        return value.shape
+    if isinstance(value, np.ndarray | np.generic) or is_python_scalar(value):
+        return np.shape(value)
+    return None
+
+
 def result_shape(check: Check) -> tuple[int, ...] | None:
-    """The shape of an elementwise result; None where the operands do not broadcast, or an
-    in-place form's result would not fit into self."""
+    """The shape of an elementwise result, from operands of every kind (tensors, ndarrays,
+    numbers); None where the operands do not broadcast, or an in-place form's result would not
+    fit into self."""
+    shapes = [shape for shape in map(_operand_shape, check.inputs.values()) if shape is not None]
     try:
-        shape = np.broadcast_shapes(*(inp.shape for inp in check.operands))
+        shape = np.broadcast_shapes(*shapes)
     except ValueError:
         return None
     if check.form is not None and check.form.inplace and shape != check.operands[0].shape:
@@ -102,6 +114,49 @@ def result_shape(check: Check) -> tuple[int, ...] | None:
 def nonempty_result(check: Check) -> bool:
     shape = result_shape(check)
     return shape is not None and math.prod(shape) > 0
+
+
+INT64_MAX = 2**63 - 1
+
+
+def numpy_scalar_as_number(value: np.generic) -> object | None:
+    """The Python number torch reads a NumPy scalar operand as: the value it holds, but a np.bool_
+    as a float (0.0 or 1.0) and a np.complex64 as the float of its real part; None for a np.uint64
+    past int64's range, which torch declines (see known_divergences/mixed_operands.py)."""
+    if isinstance(value, np.bool_):
+        return float(value)
+    if isinstance(value, np.complex64):
+        return float(value.real)
+    if isinstance(value, np.uint64) and int(value) > INT64_MAX:
+        return None
+    return value.item()
+
+
+def promotion_groups(check: Check) -> tuple[list[str], list[str], list[object]]:
+    """The operands that take part in promotion as torch groups them: the dtypes of dimensioned
+    tensors, of 0-d tensors, and the Python numbers (NumPy scalars read as torch reads them)."""
+    dimensioned: list[str] = []
+    zero_dim: list[str] = []
+    scalars: list[object] = []
+    for value in check.promoted:
+        if isinstance(value, ArrayInput):
+            (zero_dim if value.shape == () else dimensioned).append(value.dtype.name)
+        elif is_python_scalar(value):
+            scalars.append(value)
+        elif isinstance(value, np.generic) and numpy_scalar_as_number(value) is not None:
+            scalars.append(numpy_scalar_as_number(value))
+    return dimensioned, zero_dim, scalars
+
+
+def computed_dtype(check: Check) -> str | None:
+    """The dtype an elementwise result is computed in: torch's promotion of the operands, or the
+    reference's where an ndarray operand hands the call to NumPy; None where neither is known."""
+    if any(isinstance(value, np.ndarray) for value in check.promoted):
+        return check.reference_dtype
+    try:
+        return promotion.result_type(*promotion_groups(check))
+    except (promotion.PromotionError, ValueError):
+        return None
 
 
 def operand_values(check: Check) -> list[np.ndarray]:

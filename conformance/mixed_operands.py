@@ -18,7 +18,7 @@ import numpy as np
 from conformance import dtypes as dt
 from conformance import promotion
 from conformance.check import Check
-from conformance.conditions import is_python_scalar, operand_values
+from conformance.conditions import is_python_scalar, numpy_scalar_as_number, operand_values, promotion_groups
 from conformance.divergences import Returns
 from conformance.errors import builtin_class
 from conformance.inputs import ArrayInput
@@ -40,12 +40,12 @@ def is_number(value: object) -> bool:
 
 
 def as_number(value: object) -> object:
-    """The Python number torch reads an operand as: a Python scalar itself, a NumPy scalar's value
-    (those torch reads faithfully), None for anything else."""
+    """The Python number torch reads an operand as: a Python scalar itself, a NumPy scalar as
+    `conditions.numpy_scalar_as_number` reads it, None for anything else."""
     if is_python_scalar(value):
         return value
-    if isinstance(value, np.generic) and _numpy_scalar_read_faithfully(value):
-        return value.item()
+    if isinstance(value, np.generic):
+        return numpy_scalar_as_number(value)
     return None
 
 
@@ -98,15 +98,7 @@ def reference_computes(check: Check) -> bool:
 
 def groups(check: Check) -> tuple[list[str], list[str], list[object]]:
     """Operands as torch's promotion groups them: dimensioned tensors, 0-d tensors, Python scalars."""
-    dimensioned, zero_dim, scalars = [], [], []
-    for _, value in free_values(check):
-        if isinstance(value, ArrayInput):
-            (zero_dim if value.shape == () else dimensioned).append(value.dtype.name)
-        elif is_python_scalar(value):
-            scalars.append(value)
-        elif isinstance(value, np.generic) and _numpy_scalar_read_faithfully(value):
-            scalars.append(value.item())  # torch reads it as the Python number it holds
-    return dimensioned, zero_dim, scalars
+    return promotion_groups(check)
 
 
 def result_dtype(check: Check) -> str | None:
@@ -223,9 +215,29 @@ def clamp_bounds_mixed(check: Check) -> bool:
     return any(is_number(b) for b in bounds) and any(isinstance(b, ArrayInput) and b.shape for b in bounds)
 
 
+def clamp_scalar_overload_on_floating(check: Check) -> bool:
+    """clamp of a floating tensor with a number bound and no dimensioned tensor bound: torch's
+    Scalar overload, which keeps self's dtype (the bounds take no part in promotion)."""
+    free = free_values(check)
+    if check.op is None or check.op.name != "clamp" or not free:
+        return False
+    self_value, bounds = free[0][1], [v for _, v in free[1:]]
+    return (
+        isinstance(self_value, ArrayInput)
+        and self_value.dtype.is_floating
+        and any(is_number(b) for b in bounds)
+        and not any(isinstance(b, ArrayInput) and b.shape for b in bounds)
+    )
+
+
 def clamp_complex(check: Check) -> bool:
+    """clamp of a complex self (refused before any promotion), or whose operands promote to a complex
+    dtype, but for a floating self under the Scalar overload (clamp-complex-number-bound-on-floating)."""
+    free = free_values(check)
+    if free and isinstance(free[0][1], ArrayInput) and free[0][1].dtype.is_complex:
+        return True
     result = result_dtype(check)
-    return result is not None and dt.dtype(result).is_complex
+    return result is not None and dt.dtype(result).is_complex and not clamp_scalar_overload_on_floating(check)
 
 
 # ---------------------------------------------------------------------------
@@ -269,7 +281,8 @@ def _read_as_numbers(check: Check) -> Check:
                 inputs[name] = ArrayInput(np.array(value, copy=True, order="C"), dt.from_numpy(value.dtype))
     for name, value in free_values(check):
         if isinstance(value, np.generic):
-            inputs[name] = value.item()
+            number = numpy_scalar_as_number(value)
+            inputs[name] = value.item() if number is None else number
     if zero_dim_clamp_bound(check):
         for name, value in free_values(check)[1:]:
             if isinstance(value, ArrayInput) and not value.shape:
@@ -359,23 +372,23 @@ def inplace_result(out_of_place: Callable[[Check], Callable[[Check, object], obj
 # Python data
 
 
-def _elements(data: object) -> list[object]:
+def leaves(data: object) -> list[object]:
+    """The scalars of nested lists/tuples, in order."""
     if isinstance(data, list | tuple):
-        return [leaf for item in data for leaf in _elements(item)]
+        return [leaf for item in data for leaf in leaves(item)]
     return [data]
 
 
 def numpy_scalars_in_data(check: Check) -> bool:
-    """Nested lists/tuples holding NumPy scalars (none of them np.bool_, which torch misreads),
-    without a dtype."""
+    """Nested lists/tuples holding NumPy scalars, without a dtype (a np.bool_ where the dtype is
+    integral is refused: numpy-bool-in-integer-data)."""
     data = check.inputs.get("data")
     if not isinstance(data, list | tuple) or check.inputs.get("dtype") is not None:
         return False
-    leaves = _elements(data)
-    return any(isinstance(v, np.generic) for v in leaves) and not any(isinstance(v, np.bool_) for v in leaves)
+    return any(isinstance(v, np.generic) for v in leaves(data))
 
 
-def _inferred(data: object) -> str:
+def inferred_dtype(data: object) -> str:
     """torch's dtype inference for nested data: a NumPy scalar's own dtype, a Python number's
     default (bool, int64, float32, complex64); a sequence folds its items' dtypes left to right
     with promote_types (raising for uint16/32/64 with other integers) and stops at complex128;
@@ -383,7 +396,7 @@ def _inferred(data: object) -> str:
     if isinstance(data, list | tuple):
         result = None
         for item in data:
-            item_dtype = _inferred(item)
+            item_dtype = inferred_dtype(item)
             result = item_dtype if result is None else promotion.promote_types(result, item_dtype)
             if result == "complex128":
                 break
@@ -392,17 +405,17 @@ def _inferred(data: object) -> str:
 
 
 def data_by_torch_promotion(check: Check, reference: object) -> object:
-    """torch's tensor of nested data with NumPy scalars: the dtype `_inferred` gives it, and the
+    """torch's tensor of nested data with NumPy scalars: the dtype `inferred_dtype` gives it, and the
     values converted to it (a np.uint64 is read through a signed path where the dtype is integral)."""
     data = check.inputs["data"]
     try:
-        dtype = _inferred(data)
+        dtype = inferred_dtype(data)
     except promotion.PromotionError:
         return Outcome(error=ExpectedError(RuntimeError, "Promotion for uint16, uint32, uint64 types is not supported"))
-    leaves = _elements(data)
-    if any(isinstance(v, np.uint64) for v in leaves) and dt.dtype(dtype).is_integral:
+    scalars = leaves(data)
+    if any(isinstance(v, np.uint64) for v in scalars) and dt.dtype(dtype).is_integral:
         return Outcome(error=ExpectedError(TypeError, "an integer is required"))
-    exact = [v.item() if isinstance(v, np.generic) else v for v in leaves]
+    exact = [v.item() if isinstance(v, np.generic) else v for v in scalars]
     with np.errstate(all="ignore"):
         values = np.array(exact, dtype=object).astype(dt.dtype(dtype).numpy)
     return values.reshape(np.shape(np.asarray(data, dtype=object)))
@@ -414,10 +427,10 @@ def python_ints_past_int64_in_data(check: Check) -> bool:
     data = check.inputs.get("data")
     if check.inputs.get("dtype") is not None or not isinstance(data, list | tuple | int):
         return False
-    leaves = _elements(data)
-    if any(isinstance(v, float | complex | np.generic) for v in leaves):
+    scalars = leaves(data)
+    if any(isinstance(v, float | complex | np.generic) for v in scalars):
         return False
-    return any(isinstance(v, int) and not isinstance(v, bool) and not INT64_MIN <= v <= INT64_MAX for v in leaves)
+    return any(isinstance(v, int) and not isinstance(v, bool) and not INT64_MIN <= v <= INT64_MAX for v in scalars)
 
 
 # ---------------------------------------------------------------------------
@@ -517,27 +530,42 @@ def reciprocal_times_ndarray(check: Check, reference: object) -> object:
         return np.multiply(dt.dtype(reciprocal_dtype).carry(reciprocal), array)
 
 
+def wide_numpy_uint64(check: Check) -> bool:
+    """A np.uint64 operand past int64's range."""
+    return any(isinstance(v, np.uint64) and int(v) > INT64_MAX for _, v in free_values(check))
+
+
 def numpy_uint64_past_int64(check: Check) -> bool:
     """A np.uint64 operand past int64's range, which torch's argument parser declines: the
-    functions and methods raise, and so does `np.uint64 op tensor` (`tensor op np.uint64` falls
-    back to NumPy)."""
-    free = free_values(check)
-    wide = [isinstance(v, np.uint64) and int(v) > INT64_MAX for _, v in free]
-    if not any(wide):
+    functions and methods (in place too) raise, and so do `np.uint64 op tensor` and the ordered
+    comparisons. The other operators fall back: `tensor op np.uint64` to NumPy, `np.uint64 /
+    tensor` to the tensor's reciprocal times the number, `==`/`!=` to identity, `op=` to `op`."""
+    if not wide_numpy_uint64(check):
         return False
-    ordered = check.label in ("operator.lt", "operator.le", "operator.gt", "operator.ge")
-    return check.form is None or check.form.kind != "operator" or wide[0] or ordered
+    if not check.label.startswith("operator."):
+        return True
+    if check.form.inplace or check.label in ("operator.eq", "operator.ne"):
+        return False
+    if any(isinstance(v, ArrayInput) and not v.dtype.native_numpy for _, v in free_values(check)):
+        return True  # NumPy cannot read the tensor (bfloat16)
+    if check.label == "operator.truediv":
+        return False
+    first = free_values(check)[0][1]
+    wide_first = isinstance(first, np.uint64) and int(first) > INT64_MAX
+    return wide_first or check.label in ("operator.lt", "operator.le", "operator.gt", "operator.ge")
 
 
 def pow_float32_number_exponent(check: Check) -> bool:
-    """pow(tensor, float or complex number) with a float32 or complex64 result."""
+    """pow(tensor, float or complex number, or int past 2**24) with a float32 or complex64 result."""
     free = free_values(check)
     if check.op is None or check.op.name != "pow" or len(free) != 2:
         return False
     (_, base), (_, exponent) = free
+    # (an int exponent past 2**24 too, which float32 would round)
+    wide_int = isinstance(exponent, int) and not isinstance(exponent, bool) and abs(exponent) > 2**24
     return (
         isinstance(base, ArrayInput)
-        and isinstance(exponent, float | complex)
+        and (isinstance(exponent, float | complex) or wide_int)
         and result_dtype(check) in ("float32", "complex64")
     )
 

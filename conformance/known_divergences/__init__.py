@@ -23,6 +23,7 @@ from conformance.known_divergences import (
     indexing,
     interop,
     linalg,
+    mixed_operands,
     promotion,
     random,
     reductions,
@@ -34,6 +35,7 @@ ENTRIES = [
     *elementwise.ENTRIES,
     *complex.ENTRIES,
     *promotion.ENTRIES,
+    *elementwise.AFTER_PROMOTION,
     *interop.ENTRIES,
     *autograd.ENTRIES,
     *reductions.ENTRIES,
@@ -41,6 +43,7 @@ ENTRIES = [
     *shapes.ENTRIES,
     *linalg.ENTRIES,
     *copies.ENTRIES,
+    *mixed_operands.ENTRIES,
     *random.ENTRIES,
 ]
 REGISTRY = Registry(ENTRIES)

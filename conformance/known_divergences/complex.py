@@ -11,19 +11,30 @@ from conformance import conditions, ops
 from conformance import dtypes as dt
 from conformance.check import Check
 from conformance.divergences import KnownDivergence, Raises, Returns
+from conformance.inputs import ArrayInput
 from conformance.tolerances import Tolerance, tolerance_for
 
 
 def _complex_extremal(check: Check) -> np.ndarray:
-    """Result positions computed from a complex input with a NaN or infinite part, or a part
-    whose square overflows (|part| >= sqrt(max)) or underflows (0 < |part| < sqrt(tiny))."""
+    """Result positions computed from a complex operand (a tensor, or a number or ndarray converted
+    to the complex dtype the result is computed in) with a NaN or infinite part, or a part whose
+    square overflows (|part| >= sqrt(max)) or underflows (0 < |part| < sqrt(tiny))."""
     shape = conditions.result_shape(check) or ()
     mask = np.zeros(shape, dtype=bool)
-    for inp in check.operands:
-        if inp.dtype.is_complex:
-            parts = np.abs(np.stack([inp.values.real, inp.values.imag]))
-            extremal = ~np.isfinite(parts) | (parts >= math.sqrt(inp.dtype.largest))
-            extremal |= (parts > 0) & (parts < math.sqrt(inp.dtype.smallest_normal))
+    computed = conditions.computed_dtype(check)
+    for value in check.inputs.values():
+        if isinstance(value, ArrayInput):
+            dtype, values = value.dtype, value.values
+        else:
+            read = conditions.numpy_scalar_as_number(value) if isinstance(value, np.generic) else value
+            if not np.iscomplexobj(read):  # (a np.complex64 is read as its real part)
+                continue
+            dtype = dt.dtype(computed if computed and dt.dtype(computed).is_complex else "complex128")
+            values = np.asarray(read, dtype=np.complex128)
+        if dtype.is_complex:
+            parts = np.abs(np.stack([values.real, values.imag]))
+            extremal = ~np.isfinite(parts) | (parts >= math.sqrt(dtype.largest))
+            extremal |= (parts > 0) & (parts < math.sqrt(dtype.smallest_normal))
             mask |= np.broadcast_to(extremal.any(axis=0), shape)
     return mask
 
@@ -40,7 +51,8 @@ def _product_underflows(check: Check) -> np.ndarray:
     """Result positions of a complex mul where a partial product (ac, bd, ad or bc) is not zero but
     rounds to zero in the result dtype."""
     shape = conditions.result_shape(check)
-    dtype = dt.dtype(check.reference_dtype if check.reference_dtype in dt.COMPLEX else "complex128")
+    computed = conditions.computed_dtype(check)
+    dtype = dt.dtype(computed if computed in dt.COMPLEX else "complex128")
     x, y = (np.broadcast_to(np.asarray(v, np.complex128), shape) for v in conditions.operand_values(check))
     mask = np.zeros(shape, dtype=bool)
     with np.errstate(all="ignore"):
@@ -51,8 +63,8 @@ def _product_underflows(check: Check) -> np.ndarray:
 
 
 def _complex_zero_base(check: Check) -> np.ndarray:
-    base = check.operands[0]
-    return np.broadcast_to(base.values == 0, conditions.result_shape(check) or ())
+    base = conditions.operand_values(check)[0]
+    return np.broadcast_to(base == 0, conditions.result_shape(check) or ())
 
 
 def _complex_pow_log(check: Check) -> np.ndarray:
@@ -71,8 +83,9 @@ def _complex_pow_exponent(check: Check) -> float:
 
 
 def _complex_pow_dtype(check: Check) -> tuple[str, float]:
-    """The result's complex dtype and the unit roundoff of its parts."""
-    dtype = check.reference_dtype if check.reference_dtype in ("complex64", "complex128") else "complex64"
+    """The result's complex dtype (the one torch computes in) and the unit roundoff of its parts."""
+    computed = conditions.computed_dtype(check)
+    dtype = computed if computed in ("complex64", "complex128") else "complex64"
     return dtype, dt.dtype(dtype).eps / 2
 
 

@@ -50,7 +50,7 @@ def _sign_with_nan_as_zero(check: Check, reference: object) -> object:
 
 def _remainder_zeros_take_dividend_sign(check: Check, reference: object) -> object:
     values = conditions.reference_values(reference).copy()
-    dividend = np.broadcast_to(check.operands[0].values, values.shape)
+    dividend = np.broadcast_to(_as_float64(conditions.operand_values(check)[0]), values.shape)
     zeros = values == 0
     values[zeros] = np.copysign(0.0, dividend[zeros])
     return conditions.keep_tag(reference, values)
@@ -77,16 +77,24 @@ def _negative_exponent(check: Check) -> bool:
     )
 
 
+def _as_float64(values: np.ndarray) -> np.ndarray:
+    """An operand of a floating result in float64 (a np.complex64 number as torch reads it: its real
+    part; a Python int past 64 bits rounded)."""
+    return np.real(values).astype(np.float64)
+
+
 def _quotient_overflows(check: Check) -> np.ndarray:
-    """Result positions of a floating fmod/remainder whose quotient x / y overflows the dtype."""
+    """Result positions of a floating fmod/remainder whose quotient x / y overflows the dtype it is
+    computed in (operands of any kind: tensors, ndarrays, numbers)."""
     shape = conditions.result_shape(check) or ()
-    dividend, divisor = check.operands
-    if not dividend.dtype.is_floating:
+    computed = conditions.computed_dtype(check)
+    if computed is None or not dt.dtype(computed).is_floating:
         return np.zeros(shape, dtype=bool)
-    largest = dt.dtype("float32" if dividend.dtype.name == "bfloat16" else dividend.dtype.name).largest
+    largest = dt.dtype("float32" if computed == "bfloat16" else computed).largest
+    dividend, divisor = (_as_float64(values) for values in conditions.operand_values(check))
     with np.errstate(all="ignore"):
-        quotient = np.abs(dividend.values.astype(np.float64) / divisor.values.astype(np.float64))
-        finite = np.isfinite(dividend.values) & np.isfinite(divisor.values) & (divisor.values != 0)
+        quotient = np.abs(dividend / divisor)
+        finite = np.isfinite(dividend) & np.isfinite(divisor) & (divisor != 0)
     return np.broadcast_to(finite & (quotient > largest), shape)
 
 
@@ -111,6 +119,8 @@ def _zeros_meet(check: Check) -> np.ndarray:
     negative = np.zeros(shape, dtype=bool)
     positive = np.zeros(shape, dtype=bool)
     for values in conditions.operand_values(check):
+        if values.dtype == object:  # a Python int past 64 bits: no zero
+            continue
         values = np.broadcast_to(np.real(values), shape)
         zero = values == 0
         negative |= zero & np.signbit(values)
@@ -118,10 +128,18 @@ def _zeros_meet(check: Check) -> np.ndarray:
     return negative & positive
 
 
+def _floating_result(check: Check) -> bool:
+    computed = conditions.computed_dtype(check)
+    return computed is not None and dt.dtype(computed).is_floating
+
+
 def _integer_divisor_has_zero(check: Check) -> bool:
+    """Two integer tensors of one dtype (integer-division-by-zero-scalar covers numbers and mixed
+    dtypes, which torch may refuse to promote first), the divisor holding a zero."""
     operands = check.operands
     return (
         len(operands) == 2
+        and conditions.uniform(check)
         and all(inp.dtype.kind in ("int", "uint") for inp in operands)
         and bool((operands[1].values == 0).any())
         and conditions.nonempty_result(check)
@@ -226,16 +244,6 @@ ENTRIES: list[KnownDivergence] = [
         link="https://pytorch.org/docs/stable/generated/torch.square.html",
     ),
     KnownDivergence(
-        id="remainder-zero-sign",
-        ops=ops.labels(lambda op: op.name == "remainder"),
-        summary="a zero remainder carries the dividend's sign in torch, the divisor's in NumPy",
-        example="torch.remainder(torch.tensor(0.0), -1.0)  # 0.; np.remainder(0.0, -1.0)  # -0.",
-        reason="torch computes a - b * floor(a / b), whose zeros follow a; NumPy copies the divisor's sign onto zeros",
-        torch_gives=Returns(_remainder_zeros_take_dividend_sign, "NumPy's remainder with zeros signed as the dividend"),
-        when=lambda check: all(inp.dtype.is_floating for inp in check.operands) and conditions.nonempty_result(check),
-        link="https://pytorch.org/docs/stable/generated/torch.remainder.html",
-    ),
-    KnownDivergence(
         id="inplace-integers-to-float",
         ops=ops.labels(lambda op: op.integers_to_float, inplace=True),
         summary="in-place floating ops on an integer tensor raise in torch; NumPy's integer reciprocal stays in place",
@@ -294,5 +302,20 @@ ENTRIES: list[KnownDivergence] = [
         tolerance=lambda check: Ulps(1),
         link="https://www.intel.com/content/www/us/en/docs/onemkl/developer-reference-c/2024-2/vm-mathematical-functions.html",
         device_types=("cpu",),
+    ),
+]
+
+# Models that adjust torch's result in whatever dtype it is computed in: they follow
+# torch-type-promotion (known_divergences/promotion.py), whose model recomputes the result.
+AFTER_PROMOTION: list[KnownDivergence] = [
+    KnownDivergence(
+        id="remainder-zero-sign",
+        ops=ops.labels(lambda op: op.name == "remainder"),
+        summary="a zero remainder carries the dividend's sign in torch, the divisor's in NumPy",
+        example="torch.remainder(torch.tensor(0.0), -1.0)  # 0.; np.remainder(0.0, -1.0)  # -0.",
+        reason="torch computes a - b * floor(a / b), whose zeros follow a; NumPy copies the divisor's sign onto zeros",
+        torch_gives=Returns(_remainder_zeros_take_dividend_sign, "NumPy's remainder with zeros signed as the dividend"),
+        when=lambda check: _floating_result(check) and conditions.nonempty_result(check),
+        link="https://pytorch.org/docs/stable/generated/torch.remainder.html",
     ),
 ]
