@@ -240,8 +240,8 @@ def assert_repeats_hold_written_values(label: str, inputs: dict, outcome, device
     value = inputs.get("value", inputs.get("values"))
     value = value.values if isinstance(value, ArrayInput) else np.asarray(value)
     written = written_positions(x.shape, key)
-    if written is None:
-        return
+    if written is None or written.size == 0:
+        return  # nothing written, nothing repeated (x[False] = value takes a value of any shape)
     shape = list(value.shape)
     while len(shape) > written.ndim and shape[0] == 1:
         shape.pop(0)
