@@ -132,6 +132,26 @@ def uint64_python_int_refused(check: Check) -> bool:
     return False
 
 
+def clamp_number_bounds_refused(check: Check) -> bool:
+    """clamp of a bool or integer tensor with number bounds, one a Python int in [2**63, 2**64)
+    (a uint64 number): torch promotes the two bounds with each other first, and then with a bool
+    self, and has no promotion of uint64 with bool or int64. So the call is refused where the
+    other bound is a bool or an int of int64's range, or self is bool."""
+    if check.op is None or check.op.name != "clamp":
+        return False
+    (_, self_input), *bounds = free_values(check)
+    if not isinstance(self_input, ArrayInput) or not self_input.dtype.is_integral:
+        return False
+    numbers = [b for _, b in bounds if b is not None]
+    if not numbers or not all(is_python_scalar(b) for b in numbers):
+        return False
+    wide = [isinstance(b, int) and not isinstance(b, bool) and INT64_MAX < b <= UINT64_MAX for b in numbers]
+    if not any(wide):
+        return False
+    narrow_ints = [isinstance(b, int) and INT64_MIN <= b <= INT64_MAX for b, w in zip(numbers, wide) if not w]
+    return self_input.dtype.kind == "bool" or any(narrow_ints)
+
+
 # ---------------------------------------------------------------------------
 # Numbers that do not fit the dtype torch converts them to
 

@@ -123,6 +123,8 @@ def torch_selection(array: np.ndarray, key: IndexKey, python_key: bool = True) -
                 advanced[dim] = np.zeros(1 if value else 0, dtype=np.int64)
             dim += 1
         elif what == "mask":
+            if dim + value.ndim > result.ndim:  # a list or NumPy mask counted as one dim
+                raise Refused(IndexError, "")  # "Dimension out of range"
             masks.append((dim, value))  # its shape is checked once the walk is done
             for offset, positions in enumerate(np.nonzero(value)):
                 advanced[dim + offset] = positions

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import strategies as st
 
 from conformance.layouts import CONTIGUOUS, Layout
@@ -35,6 +37,7 @@ def _views(
     return Layout(offset=offset, steps=steps, perm=perm, expanded=expanded, flipped=flipped)
 
 
+@functools.lru_cache(maxsize=4096)
 def layouts(
     shape: tuple[int, ...],
     *,
@@ -56,6 +59,7 @@ def layouts(
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def writable_layouts(shape: tuple[int, ...], **options) -> st.SearchStrategy[Layout]:
     """Layouts that an in-place operation may write through (no stride-0 dims)."""
     return layouts(shape, allow_expanded=False, **options)

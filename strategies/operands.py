@@ -8,6 +8,7 @@ broadcastable shapes; the others get the shapes their `Op.shapes` kind needs.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -51,6 +52,7 @@ def inputs_for(
     return inputs
 
 
+@functools.cache
 def broadcast_shapes(arity: int, max_elements: int = MAX_ELEMENTS) -> st.SearchStrategy[tuple[tuple[int, ...], ...]]:
     """Shapes of an elementwise op's operands: one shape, or mutually broadcastable ones."""
     if arity == 1:

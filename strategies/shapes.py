@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 from hypothesis import strategies as st
@@ -44,6 +45,7 @@ def shapes(
     return tuple(shape)
 
 
+@functools.cache
 def broadcastable_shapes(
     num_shapes: int = 2,
     *,

@@ -10,7 +10,9 @@ express an op's domain (log of positives, say).
 
 from __future__ import annotations
 
+import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 from hypothesis import strategies as st
@@ -23,25 +25,11 @@ from strategies.layouts import layouts as layout_strategy
 
 WELL_CONDITIONED_MAGNITUDE = (1e-2, 1e2)
 
-# bfloat16's extremes, held in float32 (NumPy has no bfloat16).
-_BFLOAT16_MAX = float(np.array(0x7F7F0000, dtype=np.uint32).view(np.float32))
-_BFLOAT16_SMALLEST_SUBNORMAL = float(np.array(0x00010000, dtype=np.uint32).view(np.float32))
-
-
-def _part_dtype(dtype: dt.DType) -> np.dtype:
-    """The NumPy float dtype of one real component of `dtype`'s values."""
-    if dtype.kind == "complex":
-        return np.dtype(np.float32 if dtype.name == "complex64" else np.float64)
-    return np.dtype(np.float32) if dtype.name == "bfloat16" else dtype.numpy
-
 
 def float_specials(dtype: dt.DType) -> list[float]:
     """The special values of a floating dtype (of each part of a complex one)."""
-    if dtype.name == "bfloat16":
-        largest, tiny, subnormal = _BFLOAT16_MAX, float(np.finfo(np.float32).tiny), _BFLOAT16_SMALLEST_SUBNORMAL
-    else:
-        info = np.finfo(_part_dtype(dtype))
-        largest, tiny, subnormal = float(info.max), float(info.tiny), float(info.smallest_subnormal)
+    largest, subnormal = dtype.largest, dtype.smallest_subnormal
+    tiny = float(np.finfo(np.float32).tiny) if dtype.name == "bfloat16" else dtype.smallest_normal
     return [math.nan, math.inf, -math.inf, 0.0, -0.0, subnormal, -subnormal, tiny, largest, -largest]
 
 
@@ -59,112 +47,168 @@ def _within(value: float, low: float | None, high: float | None) -> bool:
 
 def _integer_elements(dtype: dt.DType, min_value, max_value, nonzero: bool) -> st.SearchStrategy:
     if dtype.kind == "bool":
-        base = st.booleans()
-        low = high = None
-    else:
-        low = None if min_value is None else math.ceil(min_value)
-        high = None if max_value is None else math.floor(max_value)
-        base = hnp.from_dtype(dtype.numpy, min_value=low, max_value=high)
-    specials = [v for v in integer_specials(dtype) if _within(v, low, high) and (v or not nonzero)]
-    strategy = st.one_of(base, st.sampled_from(specials)) if specials else base
-    return strategy.filter(bool) if nonzero else strategy
+        return st.just(True) if nonzero else st.one_of(st.booleans(), st.sampled_from(integer_specials(dtype)))
+    info = np.iinfo(dtype.numpy)
+    low = int(info.min) if min_value is None else max(math.ceil(min_value), int(info.min))
+    high = int(info.max) if max_value is None else min(math.floor(max_value), int(info.max))
+    # nonzero as two ranges, not a filter: the strategy stays one Hypothesis can reuse as an
+    # array's fill value
+    ranges = [(low, min(high, -1)), (max(low, 1), high)] if nonzero else [(low, high)]
+    parts = [hnp.from_dtype(dtype.numpy, min_value=a, max_value=b) for a, b in ranges if a <= b]
+    specials = [v for v in integer_specials(dtype) if low <= v <= high and (v or not nonzero)]
+    if specials:
+        parts.append(st.sampled_from(specials))
+    return st.one_of(parts)
 
 
-def _representable(bound: float | None, part_dtype: np.dtype, *, up: bool) -> float | None:
-    """A bound moved inward to the nearest value the dtype holds (Hypothesis insists on exact bounds)."""
+def _representable(bound: float | None, dtype: dt.DType, *, up: bool) -> float | None:
+    """A bound moved inward to the nearest value the dtype holds (Hypothesis insists on exact
+    bounds, and a bfloat16 value rounded from inside such bounds stays inside them)."""
     if bound is None:
         return None
-    held = np.asarray(bound).astype(part_dtype)
+    part = dtype.part
+    held = np.asarray(bound).astype(part)
     if up and held < bound:
-        held = np.nextafter(held, part_dtype.type(np.inf))
+        held = np.nextafter(held, part.type(np.inf))
     if not up and held > bound:
-        held = np.nextafter(held, part_dtype.type(-np.inf))
+        held = np.nextafter(held, part.type(-np.inf))
+    if dtype.name == "bfloat16":
+        bits = np.asarray(held, dtype=np.float32).view(np.uint32)
+        truncated = bits & np.uint32(0xFFFF0000)  # toward zero, to a bfloat16 value
+        if truncated != bits and (held > 0) == up:  # the other way: one bfloat16 step away from zero
+            truncated = truncated + np.uint32(0x10000)
+        held = truncated.view(np.float32)
     return float(held)
 
 
-def _float_part(
-    dtype: dt.DType, *, allow_nan, allow_infinity, allow_subnormal, min_value, max_value, nonzero, well_conditioned
-) -> st.SearchStrategy[float]:
-    part_dtype = _part_dtype(dtype)
-    min_value, max_value = (
-        _representable(min_value, part_dtype, up=True),
-        _representable(max_value, part_dtype, up=False),
-    )
-    if well_conditioned:
-        smallest, largest = WELL_CONDITIONED_MAGNITUDE
-        low = -largest if min_value is None else max(min_value, -largest)
-        high = largest if max_value is None else min(max_value, largest)
-        part = hnp.from_dtype(
-            part_dtype, min_value=low, max_value=high, allow_nan=False, allow_infinity=False, allow_subnormal=False
-        )
-        part = part.filter(lambda x: abs(x) >= smallest or x == 0)
-    else:
-        tiny = float(np.finfo(part_dtype).tiny)
-        part = hnp.from_dtype(
-            part_dtype,
-            min_value=min_value,
-            max_value=max_value,
-            allow_nan=allow_nan,
-            allow_infinity=None if allow_infinity else False,
-            allow_subnormal=allow_subnormal,
-        )
-        specials = [
-            v
-            for v in float_specials(dtype)
-            if _within(v, min_value, max_value)
-            and (allow_nan or not math.isnan(v))
-            and (allow_infinity or not math.isinf(v))
-            and (allow_subnormal or not 0 < abs(v) < tiny)
+class Constraints(NamedTuple):
+    """What an element may be (see `elements`); hashable, so strategies are built once per set."""
+
+    allow_nan: bool = True
+    allow_infinity: bool = True
+    allow_subnormal: bool = True
+    min_value: float | None = None
+    max_value: float | None = None
+    nonzero: bool = False
+    well_conditioned: bool = False
+
+
+def _float_ranges(low, high, smallest, nonzero) -> list[tuple[float | None, float | None]]:
+    """[low, high] less the open interval (-smallest, smallest); the whole of it where `smallest`
+    is None."""
+    if smallest is None:
+        return [(low, high)]
+    below = (low, -smallest if high is None else min(high, -smallest))
+    above = (smallest if low is None else max(low, smallest), high)
+    return [(a, b) for a, b in (below, above) if a is None or b is None or a <= b]
+
+
+@functools.cache
+def _part_elements(dtype: dt.DType, constraints: Constraints) -> st.SearchStrategy[float]:
+    """One real part of `dtype`'s values, in its part's NumPy float dtype (float32 for bfloat16,
+    not yet rounded to it: `_round_bfloat16` does that). Built of ranges and sampled specials,
+    without filter or map, so Hypothesis can reuse its values (an array's fill value)."""
+    c = constraints
+    part_dtype = dtype.part
+    low = _representable(c.min_value, dtype, up=True)
+    high = _representable(c.max_value, dtype, up=False)
+    if dtype.name == "bfloat16" and not (c.allow_infinity and not c.well_conditioned):
+        # float32 values past bfloat16's largest would round to infinity
+        low = -dtype.largest if low is None else max(low, -dtype.largest)
+        high = dtype.largest if high is None else min(high, dtype.largest)
+    if c.well_conditioned:
+        smallest = _representable(WELL_CONDITIONED_MAGNITUDE[0], dtype, up=True)
+        largest = _representable(WELL_CONDITIONED_MAGNITUDE[1], dtype, up=False)
+        low = -largest if low is None else max(low, -largest)
+        high = largest if high is None else min(high, largest)
+        parts = [
+            hnp.from_dtype(part_dtype, min_value=a, max_value=b, allow_nan=False, allow_infinity=False)
+            for a, b in _float_ranges(low, high, smallest, c.nonzero)
         ]
-        part = st.one_of(part, st.sampled_from(specials)) if specials else part
-    if dtype.name == "bfloat16":
-        # Round to bfloat16 and keep the constraints the rounding may break.
-        part = part.map(lambda x: float(dt.round_to_bfloat16(np.float32(x)))).filter(
-            lambda x: (
-                _within(x, min_value, max_value)
-                and (allow_infinity or not math.isinf(x))
-                and (not well_conditioned or math.isfinite(x))
-            )
+        if not c.nonzero and low <= 0 <= high:
+            parts.append(st.just(0.0))
+        return st.one_of(parts)
+    smallest = (dtype.smallest_subnormal if c.allow_subnormal else dtype.smallest_normal) if c.nonzero else None
+    parts = [
+        hnp.from_dtype(
+            part_dtype,
+            min_value=a,
+            max_value=b,
+            allow_nan=c.allow_nan and a is None and b is None,
+            allow_infinity=None if c.allow_infinity else False,
+            allow_subnormal=None if c.allow_subnormal else False,  # None: wherever the range holds them
         )
-    return part.filter(lambda x: x != 0) if nonzero else part
+        for a, b in _float_ranges(low, high, smallest, c.nonzero)
+    ]
+    specials = [
+        v
+        for v in float_specials(dtype)
+        if _within(v, low, high)
+        and (c.allow_nan or not math.isnan(v))
+        and (c.allow_infinity or not math.isinf(v))
+        and (c.allow_subnormal or not 0 < abs(v) < dtype.smallest_normal)
+        and (v != 0 or not c.nonzero)
+    ]
+    if specials:
+        parts.append(st.sampled_from(specials))
+    return st.one_of(parts)
 
 
-def elements(
-    dtype: dt.DType,
-    *,
-    allow_nan: bool = True,
-    allow_infinity: bool = True,
-    allow_subnormal: bool = True,
-    min_value: float | None = None,
-    max_value: float | None = None,
-    nonzero: bool = False,
-    well_conditioned: bool = False,
-) -> st.SearchStrategy:
+def _round_bfloat16(values):
+    """float32 values rounded to the nearest bfloat16, kept in float32 (a scalar as a float)."""
+    rounded = dt.round_to_bfloat16(np.asarray(values, dtype=np.float32))
+    return rounded if isinstance(values, np.ndarray) else float(rounded)
+
+
+def elements(dtype: dt.DType, **constraints) -> st.SearchStrategy:
     """Scalars of `dtype`: NumPy carrier values, bfloat16 as float32 values it represents exactly.
 
-    For complex dtypes the constraints apply to each part; `nonzero` to the real part.
+    `constraints` are `Constraints`' fields: `allow_nan`, `allow_infinity`, `allow_subnormal`,
+    `min_value`, `max_value` (an op's domain), `nonzero`, `well_conditioned` (finite, 0 or of
+    magnitude in `WELL_CONDITIONED_MAGNITUDE`). For complex dtypes they apply to each part;
+    `nonzero` to the real part.
     """
+    return _elements(dtype, Constraints(**constraints))
+
+
+@functools.cache
+def _elements(dtype: dt.DType, c: Constraints) -> st.SearchStrategy:
     if dtype.is_integral:
-        return _integer_elements(dtype, min_value, max_value, nonzero)
-    options = dict(
-        allow_nan=allow_nan,
-        allow_infinity=allow_infinity,
-        allow_subnormal=allow_subnormal,
-        min_value=min_value,
-        max_value=max_value,
-        well_conditioned=well_conditioned,
-    )
+        return _integer_elements(dtype, c.min_value, c.max_value, c.nonzero)
+    part = _part_elements(dtype, c)
     if dtype.is_complex:
-        return st.builds(
-            complex, _float_part(dtype, nonzero=nonzero, **options), _float_part(dtype, nonzero=False, **options)
-        )
-    return _float_part(dtype, nonzero=nonzero, **options)
+        return st.builds(complex, part, _part_elements(dtype, c._replace(nonzero=False)))
+    return part.map(_round_bfloat16) if dtype.name == "bfloat16" else part
 
 
 def arrays(dtype: dt.DType, shape, *, unique: bool = False, **constraints) -> st.SearchStrategy[np.ndarray]:
-    """NumPy carrier arrays of `dtype` and `shape` (a tuple or a strategy of tuples); `unique`
-    draws distinct elements (no ties, no constant slices)."""
-    return hnp.arrays(dtype.numpy, shape, elements=elements(dtype, **constraints), unique=unique)
+    """NumPy carrier arrays of `dtype` and `shape` (a tuple or a strategy of tuples) whose
+    elements are `elements(dtype, **constraints)`; `unique` draws distinct elements (no ties,
+    no constant slices).
+
+    The elements are drawn as Hypothesis' `arrays` draws them: a fill value and a few
+    elements drawn one by one, where the element strategy allows it (it draws every element
+    otherwise, at many times the cost). So bfloat16 arrays are drawn as float32 and rounded
+    as a whole, and complex ones as pairs of parts.
+    """
+    c = Constraints(**constraints)
+    if isinstance(shape, tuple):
+        return _arrays(dtype, shape, unique, c)
+    return shape.flatmap(lambda drawn: _arrays(dtype, drawn, unique, c))
+
+
+@functools.lru_cache(maxsize=4096)
+def _arrays(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Constraints) -> st.SearchStrategy:
+    """`arrays` of a fixed shape, built once per shape and constraints."""
+    if dtype.is_integral:
+        return hnp.arrays(dtype.numpy, shape, elements=_elements(dtype, c), unique=unique)
+    if dtype.is_complex and not (unique or c.nonzero):
+        pairs = hnp.arrays(dtype.part, (*shape, 2), elements=_part_elements(dtype, c))
+        return pairs.map(lambda parts: parts.view(dtype.numpy)[..., 0])
+    if dtype.name == "bfloat16" and not unique:
+        return hnp.arrays(np.float32, shape, elements=_part_elements(dtype, c)).map(_round_bfloat16)
+    # distinct complex or bfloat16 values, complex ones with a nonzero real part: one by one
+    return hnp.arrays(dtype.numpy, shape, elements=_elements(dtype, c), unique=unique)
 
 
 @st.composite

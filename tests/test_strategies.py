@@ -103,6 +103,61 @@ def test_bfloat16_values_are_representable(x):
         assert float(dt.round_to_bfloat16(np.float32(x))) == x
 
 
+# Arrays are drawn apart from scalar elements (a reusable element strategy, bfloat16 rounded and
+# complex pairs viewed as a whole array): they keep every constraint and reach every special.
+ARRAY_DTYPES = [dt.dtype(name) for name in ("bfloat16", "complex64", "complex128", "float16", "int8", "uint16")]
+
+
+@pytest.mark.parametrize("dtype", [d for d in ARRAY_DTYPES if d.is_floating], ids=str)
+def test_arrays_reach_every_special(dtype):
+    def holds(special):
+        return lambda a: any(special(v) for part in _parts(a) for v in part.ravel().tolist())
+
+    arrays = cs.arrays(dtype, (3,))
+    reaches(arrays, holds(math.isnan))
+    reaches(arrays, holds(lambda v: v == -math.inf))
+    reaches(arrays, holds(lambda v: v == 0 and math.copysign(1, v) < 0))
+    reaches(arrays, holds(lambda v: 0 < abs(v) < dtype.smallest_normal))
+    reaches(arrays, holds(lambda v: v == dtype.largest))
+
+
+def test_complex_arrays_reach_a_nan_part_beside_a_number():
+    reaches(
+        cs.arrays(dt.dtype("complex64"), (2,)),
+        lambda a: any(math.isnan(z.imag) and not math.isnan(z.real) for z in a.tolist()),
+    )
+
+
+def _parts(array):
+    return (array.real, array.imag) if array.dtype.kind == "c" else (array,)
+
+
+@pytest.mark.parametrize("dtype", ARRAY_DTYPES, ids=str)
+@settings(max_examples=60)
+@given(data=st.data())
+def test_arrays_keep_their_constraints(dtype, data):
+    low = data.draw(st.none() | st.floats(-300, 300), label="low")
+    well_conditioned = data.draw(st.booleans(), label="well conditioned")
+    nonzero = data.draw(st.booleans(), label="nonzero")
+    if dtype.kind == "uint":
+        low = None if low is None else abs(low)
+    array = data.draw(
+        cs.arrays(dtype, (40,), min_value=low, allow_infinity=False, nonzero=nonzero, well_conditioned=well_conditioned)
+    )
+    assert array.dtype == dtype.numpy and array.shape == (40,)
+    for part in _parts(array)[:1] if nonzero else _parts(array):
+        finite = part[~np.isnan(part)] if part.dtype.kind == "f" else part
+        assert np.isfinite(finite).all()
+        if low is not None:
+            assert (finite >= low).all()
+        if nonzero:
+            assert (finite != 0).all()
+        if well_conditioned and dtype.is_floating:
+            assert ((finite == 0) | ((np.abs(finite) >= 1e-2) & (np.abs(finite) <= 1e2))).all()
+    if dtype.name == "bfloat16":
+        assert (dt.round_to_bfloat16(array) == array)[~np.isnan(array)].all()
+
+
 # --- layouts --------------------------------------------------------------------------------
 
 

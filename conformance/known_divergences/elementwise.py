@@ -297,8 +297,10 @@ ENTRIES: list[KnownDivergence] = [
             "further; float16 and bfloat16 (computed in float32, rounded once) are correctly rounded. The bound is "
             "1 ulp there, 0 everywhere else; which results are off is the library's, so nothing is modelled"
         ),
-        when=lambda check: check.reference_dtype in ("float32", "float64")
-        and all(operand.dtype.is_floating for operand in check.operands),
+        when=lambda check: (
+            check.reference_dtype in ("float32", "float64")
+            and all(operand.dtype.is_floating for operand in check.operands)
+        ),
         tolerance=lambda check: Ulps(1),
         link="https://www.intel.com/content/www/us/en/docs/onemkl/developer-reference-c/2024-2/vm-mathematical-functions.html",
         device_types=("cpu",),

@@ -515,7 +515,9 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Raises(
             IndexError, "Dimension out of range|Dimension specified as -?\\d+ but tensor has no dimensions"
         ),
-        when=lambda check: _refused_as(check, np.exceptions.AxisError) and not _empty_roll_with_dims_out_of_range(check),
+        when=lambda check: (
+            _refused_as(check, np.exceptions.AxisError) and not _empty_roll_with_dims_out_of_range(check)
+        ),
         link="https://numpy.org/doc/stable/reference/generated/numpy.exceptions.AxisError.html",
         since=SINCE,
     ),
