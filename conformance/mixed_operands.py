@@ -148,7 +148,9 @@ def clamp_number_bounds_refused(check: Check) -> bool:
     wide = [isinstance(b, int) and not isinstance(b, bool) and INT64_MAX < b <= UINT64_MAX for b in numbers]
     if not any(wide):
         return False
-    narrow_ints = [isinstance(b, int) and INT64_MIN <= b <= INT64_MAX for b, w in zip(numbers, wide) if not w]
+    narrow_ints = [
+        isinstance(b, int) and INT64_MIN <= b <= INT64_MAX for b, w in zip(numbers, wide, strict=True) if not w
+    ]
     return self_input.dtype.kind == "bool" or any(narrow_ints)
 
 
