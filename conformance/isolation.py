@@ -4,7 +4,7 @@ Some torch calls abort the process on bad input instead of raising (on torch 2.1
 `torch.from_dlpack` of a NumPy array with a negative stride raises SIGABRT from
 C++). A check that makes such a call hands it to `run_isolated`: the call runs in a
 long-lived helper process (one per pytest worker, started on first use, restarted
-after a crash), and a crash comes back as an `Outcome` whose error is `Crashed`,
+after a crash, forked from a server that has torch imported already), and a crash comes back as an `Outcome` whose error is `Crashed`,
 which the oracle reports as a divergence. The run goes on either way, serial or
 under xdist.
 
@@ -57,6 +57,22 @@ def _picklable(error: Exception) -> Exception:
         return RuntimeError(f"{type(error).__name__}: {error}")
 
 
+# Modules the helper needs, imported once: a helper started after a crash is forked from a
+# server process that holds them (multiprocessing's forkserver), in milliseconds, where a
+# freshly spawned interpreter would take seconds to import torch again.
+PRELOAD = ["numpy", "torch", "conformance.outcomes", "conformance.interop"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where the platform has it (it forks from a process that ran no torch op, so
+    no thread pool is forked), spawn elsewhere."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 class _Helper:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -64,7 +80,7 @@ class _Helper:
         self.connection = None
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = _context()
         parent, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child,), daemon=True, name="conformance-isolated")
         self.process.start()
