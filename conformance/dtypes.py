@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from typing import NamedTuple
+
 import numpy as np
 import torch
 
@@ -154,6 +156,38 @@ COMPLEX = ("complex64", "complex128")
 NON_COMPLEX = (*INTEGRAL, *FLOATS)
 ALL = tuple(d.name for d in ALL_DTYPES)
 NATIVE_NUMPY = tuple(d.name for d in ALL_DTYPES if d.native_numpy)
+
+
+class Group(NamedTuple):
+    """Dtypes that torch's kernels treat alike (one dispatch branch, one accumulation type): a
+    test parametrized by group draws its dtype from the group's members, so one test covers
+    what one test per dtype would, with the examples shared among them."""
+
+    name: str
+    members: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+KERNEL_GROUPS = (
+    Group("bool", BOOL),
+    Group("int", SIGNED_INTS),
+    Group("uint", UNSIGNED_INTS),
+    Group("float", ("float32", "float64")),
+    Group("half", REDUCED_FLOATS),  # computed in float32 and rounded back
+    Group("complex", COMPLEX),
+)
+
+
+def kernel_groups(names: tuple[str, ...] | list[str]) -> list[Group]:
+    """`names` split into `KERNEL_GROUPS`, in their order; a group of one dtype is named after it."""
+    groups = []
+    for group in KERNEL_GROUPS:
+        members = tuple(n for n in group.members if n in names)
+        if members:
+            groups.append(Group(members[0] if len(members) == 1 else group.name, members))
+    return groups
 
 
 def dtype(name: str | DType) -> DType:

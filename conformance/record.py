@@ -54,7 +54,7 @@ def check_facts(item: pytest.Item) -> dict[str, Any]:
     """What a record says of a test, read from its parametrization rather than its id:
     suite, test, op, form, dtype, device, every parameter, and the row it is in a
     conformance matrix (its id without the device)."""
-    from conformance.dtypes import DType
+    from conformance.dtypes import DType, Group
     from conformance.ops import Form, Op
 
     callspec = getattr(item, "callspec", None)
@@ -76,7 +76,7 @@ def check_facts(item: pytest.Item) -> dict[str, Any]:
         "test": name,
         "op": op.name if op is not None else (params["op"] if isinstance(params.get("op"), str) else None),
         "form": form.label if form is not None else None,
-        "dtype": dtype.name if isinstance(dtype, DType) else (dtype if isinstance(dtype, str) else None),
+        "dtype": dtype.name if isinstance(dtype, DType | Group) else (dtype if isinstance(dtype, str) else None),
         "device": device if isinstance(device, str) else None,
         "params": {name: _param_text(value) for name, value in params.items()},
     }

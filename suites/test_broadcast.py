@@ -35,9 +35,9 @@ def _form_cases(select_forms):
 
 
 FUNCTION_CASES = [
-    pytest.param(op, dt.dtype(name), id=f"{op.function_form.label}-{name}")
+    pytest.param(op, group, id=f"{op.function_form.label}-{group}")
     for op in ops.ELEMENTWISE
-    for name in op.dtypes
+    for group in dt.kernel_groups(op.dtypes)
 ]
 OTHER_FORM_CASES = _form_cases(lambda op: [f for f in op.forms[1:] if not f.inplace])
 INPLACE_CASES = _form_cases(lambda op: [f for f in op.forms if f.inplace])
@@ -47,7 +47,9 @@ MULTI_OPERAND_CASES = _form_cases(lambda op: op.forms[:1] if op.arity > 1 else [
 @pytest.mark.parametrize("op, dtype", FUNCTION_CASES)
 @given(data=st.data())
 def test_elementwise(op, dtype, device, data):
-    """The function form, every dtype the op supports, broadcast shapes, every layout and value."""
+    """The function form, every dtype the op supports (by kernel group: `dtype` is a
+    `dtypes.Group` whose members are drawn), broadcast shapes, every layout and value."""
+    dtype = data.draw(cs.dtypes(dtype.members, device=device), label="dtype")
     inputs = data.draw(inputs_for(op, dtype, data.draw(broadcast_shapes(op.arity), label="shapes")))
     check_op(op, op.function_form, inputs, device, dtype=dtype)
 

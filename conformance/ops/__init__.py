@@ -29,7 +29,8 @@ gradient in closed form::
         torch_lacks=dt.INTEGRAL,
     )
 
-That one entry gives `test_elementwise[torch.hypot-<dtype>-<device>]` for every dtype,
+That one entry gives `test_elementwise[torch.hypot-<group>-<device>]` for every kernel group of
+its dtypes (`dtypes.kernel_groups`: float, half, ...),
 `test_elementwise_forms` for `Tensor.hypot`, `test_inplace` for `Tensor.hypot_`,
 `test_incompatible_shapes_raise`, and `test_gradient` for both operands. Run the
 suites: a divergence that is a documented fact about torch becomes an entry of
