@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-
 from typing import NamedTuple
 
 import numpy as np

@@ -39,8 +39,8 @@ from conformance.layouts import Layout
 from conformance.messages import DivergenceChanged
 
 PROFILES = {
-    "dev": dict(max_examples=20, deadline=None),
-    "ci": dict(max_examples=40, deadline=None, derandomize=True, database=None, print_blob=True),
+    "dev": dict(max_examples=10, deadline=None),
+    "ci": dict(max_examples=30, deadline=None, derandomize=True, database=None, print_blob=True),
     "thorough": dict(
         max_examples=500,
         deadline=None,

@@ -122,7 +122,7 @@ PLANTS = {
 
 # Plants that only some calls meet (squeeze without dims, of a shape with two or more size-1
 # dims) take the thorough profile's budget; the others change most calls of their function, and
-# the ci profile's 40 examples meet them.
+# the ci profile's 30 examples meet them.
 THOROUGH = {"squeeze without dims squeezes only the first size-1 dim"}
 
 

@@ -72,6 +72,7 @@ def _negative_exponent(check: Check) -> bool:
     return (
         len(operands) == 2
         and operands[0].dtype.kind == "int"
+        and operands[1].dtype.is_integral  # an integer result: a floating or complex exponent promotes
         and bool((operands[1].values < 0).any())
         and conditions.nonempty_result(check)
     )

@@ -42,6 +42,15 @@ def mm(xp, x, y):
     return xp.matmul(x, y)
 
 
+def inner(xp, x, y):
+    """np.inner, but a*b where either operand is 0-d, as both libraries document it: NumPy's own
+    0-d path scales through BLAS and gives +0.0 for 0 * -0.0 once the other operand has two or
+    more elements (np.inner(np.array(0.), -np.zeros(2)) is [0., 0.]; np.multiply gives -0.0)."""
+    if x.ndim == 0 or y.ndim == 0:
+        return xp.multiply(x, y)
+    return xp.inner(x, y)
+
+
 def tensordot(xp, x, y, dims=2):
     return xp.tensordot(x, y, axes=dims)
 
@@ -123,7 +132,7 @@ OPS: tuple[Op, ...] = (
     contraction("dot", (function("dot"), method("dot")), "dot", "vectors", _last),
     contraction("vdot", (function("vdot"), method("vdot")), "vdot", "vectors", _last),
     contraction("outer", (function("outer"), method("outer")), "outer", "outer", lambda shapes, arguments: 1),
-    contraction("inner", (function("inner"), method("inner")), "inner", "inner", _last),
+    contraction("inner", (function("inner"), method("inner")), inner, "inner", _last),
     contraction("tensordot", (function("tensordot"),), tensordot, "tensordot", _tensordot_terms),
     contraction(
         "einsum",
