@@ -123,6 +123,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no planted bug matches {args.plant}; see --list")
     if args.sample:
         chosen = sorted(random.sample(chosen, min(args.sample, len(chosen))), key=list(table).index)
+    # in rounds over the suites (one bug of each, then the next): an interrupted census has
+    # measured every suite, and its JSON (written after each bug) keeps what it measured
+    by_suite: dict[str, list[str]] = {}
+    for key in chosen:
+        by_suite.setdefault(table[key][3], []).append(key)
+    rounds = [bugs[i] for i in range(max(map(len, by_suite.values()))) for bugs in by_suite.values() if i < len(bugs)]
+    chosen = rounds
     baselines = {}
     if not args.no_baseline:
         for profile in profiles:

@@ -135,8 +135,9 @@ def uint64_python_int_refused(check: Check) -> bool:
 def clamp_number_bounds_refused(check: Check) -> bool:
     """clamp of a bool or integer tensor with number bounds, one a Python int in [2**63, 2**64)
     (a uint64 number): torch promotes the two bounds with each other first, and then with a bool
-    self, and has no promotion of uint64 with bool or int64. So the call is refused where the
-    other bound is a bool or an int of int64's range, or self is bool."""
+    self, and has no promotion of uint64 with bool, int64 or complex. So the call is refused
+    where the other bound is a bool, an int of int64's range or a complex number, or self is
+    bool."""
     if check.op is None or check.op.name != "clamp":
         return False
     (_, self_input), *bounds = free_values(check)
@@ -148,10 +149,9 @@ def clamp_number_bounds_refused(check: Check) -> bool:
     wide = [isinstance(b, int) and not isinstance(b, bool) and INT64_MAX < b <= UINT64_MAX for b in numbers]
     if not any(wide):
         return False
-    narrow_ints = [
-        isinstance(b, int) and INT64_MIN <= b <= INT64_MAX for b, w in zip(numbers, wide, strict=True) if not w
-    ]
-    return self_input.dtype.kind == "bool" or any(narrow_ints)
+    others = [b for b, w in zip(numbers, wide, strict=True) if not w]
+    refused = [isinstance(b, complex) or (isinstance(b, int) and INT64_MIN <= b <= INT64_MAX) for b in others]
+    return self_input.dtype.kind == "bool" or any(refused)
 
 
 # ---------------------------------------------------------------------------
@@ -254,10 +254,13 @@ def clamp_scalar_overload_on_floating(check: Check) -> bool:
 
 def clamp_complex(check: Check) -> bool:
     """clamp of a complex self (refused before any promotion), or whose operands promote to a complex
-    dtype, but for a floating self under the Scalar overload (clamp-complex-number-bound-on-floating)."""
+    dtype, but for a floating self under the Scalar overload (clamp-complex-number-bound-on-floating)
+    and where the promotion of number bounds refuses first (clamp-uint64-number-bound)."""
     free = free_values(check)
     if free and isinstance(free[0][1], ArrayInput) and free[0][1].dtype.is_complex:
         return True
+    if clamp_number_bounds_refused(_read_as_numbers(check)):
+        return False
     result = result_dtype(check)
     return result is not None and dt.dtype(result).is_complex and not clamp_scalar_overload_on_floating(check)
 
@@ -512,7 +515,9 @@ def integer_pow_negative_exponent(check: Check) -> bool:
     base, exponent = operand_values(check)
     if as_number(free_values(check)[1][1]) is not None:  # a number exponent's sign is checked first, even for no values
         return bool(np.asarray(exponent, dtype=object) < 0)
-    return np.size(base) > 0 and np.size(exponent) > 0 and bool((np.asarray(exponent, dtype=object) < 0).any())
+    # a tensor exponent is converted to the result dtype first: uint32 4294967294 in int32 is -2
+    converted = np.asarray(exponent).astype(dt.dtype(result).numpy)
+    return np.size(base) > 0 and np.size(exponent) > 0 and bool((converted < 0).any())
 
 
 def integer_pow_by_torch(check: Check, reference: object) -> object:

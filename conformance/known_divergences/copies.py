@@ -399,26 +399,6 @@ ENTRIES: list[KnownDivergence] = [
         link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
     ),
     KnownDivergence(
-        id="clamp-uint64-number-bound",
-        ops=ops.labels(_named("clamp")),
-        summary=(
-            "clamp of a bool or integer tensor with a Python int bound in [2**63, 2**64) (a uint64 number) raises "
-            "where the other bound is a bool or an int of int64's range, or self is bool"
-        ),
-        example=(
-            "torch.clamp(torch.tensor([0], dtype=torch.int8), -1, 2**63)  "
-            "# RuntimeError: Promotion for uint16, uint32, uint64 types is not supported, attempted to promote Long and UInt64"
-        ),
-        reason=(
-            "clamp's Scalar overload promotes its two bounds with each other before it looks at self, and torch has "
-            "no promotion of uint64 with bool or int64; NumPy clips with the Python ints as they are (or raises "
-            "OverflowError for the int that no dtype of the call holds)"
-        ),
-        torch_gives=Raises(RuntimeError, "Promotion for uint16, uint32, uint64 types is not supported"),
-        when=mixed.unless_reference_raises(RuntimeError, mixed.clamp_number_bounds_refused),
-        link="https://pytorch.org/docs/stable/generated/torch.clamp.html",
-    ),
-    KnownDivergence(
         id="integer-division-by-zero-scalar",
         ops=ops.labels(_named("floor_divide", "remainder", "fmod")),
         summary="integer division by zero raises in torch with a number operand or mixed dtypes too; NumPy returns 0 and warns",
@@ -460,6 +440,26 @@ ENTRIES: list[KnownDivergence] = [
             NotImplementedError, "clamp is not supported for complex types|not implemented for 'Complex"
         ),
         when=lambda check: mixed.reference_computes(check) and mixed.clamp_complex(check),
+        link="https://pytorch.org/docs/stable/generated/torch.clamp.html",
+    ),
+    KnownDivergence(
+        id="clamp-uint64-number-bound",
+        ops=ops.labels(_named("clamp")),
+        summary=(
+            "clamp of a bool or integer tensor with a Python int bound in [2**63, 2**64) (a uint64 number) raises "
+            "where the other bound is a bool, an int of int64's range or a complex number, or self is bool"
+        ),
+        example=(
+            "torch.clamp(torch.tensor([0], dtype=torch.int8), -1, 2**63)  "
+            "# RuntimeError: Promotion for uint16, uint32, uint64 types is not supported, attempted to promote Long and UInt64"
+        ),
+        reason=(
+            "clamp's Scalar overload promotes its two bounds with each other before it looks at self, and torch has "
+            "no promotion of uint64 with bool, int64 or complex; NumPy clips with the Python ints as they are (or raises "
+            "OverflowError for the int that no dtype of the call holds)"
+        ),
+        torch_gives=Raises(RuntimeError, "Promotion for uint16, uint32, uint64 types is not supported"),
+        when=mixed.unless_reference_raises(RuntimeError, mixed.clamp_number_bounds_refused),
         link="https://pytorch.org/docs/stable/generated/torch.clamp.html",
     ),
     KnownDivergence(
