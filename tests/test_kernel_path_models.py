@@ -70,3 +70,19 @@ def test_product_kernel_model(name, dtype, data):
     check = Check.of(op, op.function_form, inputs, arguments=arguments, reference=reference)
     expected = linalg_entries._reaches_product_kernel(check)
     assert expected == _raises(lambda: op.function_form.call(*tensors, **arguments)), (shapes, arguments)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_channels_last_heuristic_model(data):
+    """to-channels-last-by-stride-heuristic: Tensor.to(channels_last) returns self exactly where
+    the registry's model of torch's stride heuristic says so (a channels-last contiguous tensor
+    of size-1 dims only is copied)."""
+    from conformance.known_divergences import copies
+
+    shape = data.draw(cs.shapes(min_dims=4, max_dims=4, min_side=1, max_side=3, max_elements=36), label="shape")
+    inp = data.draw(_input(dt.dtype("float32"), shape), label="input")
+    tensor = torch_backend("cpu").build(inp)
+    strides = tuple(tensor.stride())
+    kept = tensor.to(memory_format=torch.channels_last).data_ptr() == tensor.data_ptr()
+    assert kept == copies._strides_like_channels_last(shape, strides), (shape, strides)

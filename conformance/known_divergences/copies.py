@@ -8,11 +8,13 @@ import numpy as np
 from conformance import casts, ops
 from conformance import dtypes as dt
 from conformance import mixed_operands as mixed
+from conformance.backends import NUMPY
 from conformance.check import Check
 from conformance.conditions import layout_of
 from conformance.divergences import KnownDivergence, Raises, Returns
 from conformance.inputs import ArrayInput
 from conformance.known_divergences import creation
+from conformance.layouts import significant_strides, strides_in_elements
 from conformance.normal import as_dtype
 
 # ---------------------------------------------------------------------------
@@ -158,6 +160,46 @@ def _bfloat16_with_ndarray(check: Check) -> bool:
 # overflows its dtype or a dtype it cannot promote (dispatch), a Python int past 64 bits
 # (conversion), no overload (parsing). A refusal is documented where NumPy computes, or refuses
 # with another error class; where both sides raise alike they agree.
+def _strides_like_channels_last(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    """c10's is_channels_last_strides_2d_s4, the heuristic behind suggest_memory_format: the
+    strides, taken in the order C, W, H, N, never decrease (a size-1 dim's stride counts as
+    the smallest it could be), with NCHW's ambiguous cases ruled out."""
+    smallest = 0
+    if strides[1] == 0:
+        return False
+    for d in (1, 3, 2, 0):
+        if shape[d] == 0 or strides[d] < smallest:
+            return False
+        if d == 0 and smallest == strides[1]:
+            return False
+        smallest = strides[d] * shape[d] if shape[d] > 1 else strides[d]
+    return True
+
+
+def _channels_last_contiguous(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    expected = 1
+    for d in (1, 3, 2, 0):
+        if shape[d] != 1:
+            if strides[d] != expected:
+                return False
+            expected *= shape[d]
+    return True
+
+
+def _input_strides(check: Check) -> tuple[int, ...]:
+    return strides_in_elements(NUMPY.build(check.inputs["input"]))
+
+
+def _to_keeps_a_channels_last_lookalike(check: Check) -> bool:
+    """A 4-d input whose strides torch's heuristic reads as channels-last, though it is not
+    laid out so."""
+    inp = check.inputs.get("input")
+    if not isinstance(inp, ArrayInput) or len(inp.shape) != 4:
+        return False
+    strides = _input_strides(check)
+    return _strides_like_channels_last(inp.shape, strides) and not _channels_last_contiguous(inp.shape, strides)
+
+
 ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="copy-stride-zero-layout",
@@ -174,6 +216,31 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(lambda check, reference: _LIKE_STRIDES.compute(check, reference), "empty_like's strides"),
         when=_copies_expanded_input,
         link="https://pytorch.org/docs/stable/tensor_attributes.html#torch-memory-format",
+    ),
+    KnownDivergence(
+        id="to-channels-last-by-stride-heuristic",
+        ops=("Tensor.to(channels_last) strides",),
+        summary=(
+            "Tensor.to(memory_format=torch.channels_last) returns the tensor itself, not a channels-last copy, where "
+            "torch's stride heuristic already reads it as channels-last (size-1 dims make it guess)"
+        ),
+        example=(
+            "x = torch.zeros(12).as_strided((1, 1, 1, 2), (6, 1, 6, 2)); "
+            "x.to(memory_format=torch.channels_last).stride()  # (6, 1, 6, 2), x itself; "
+            "x.contiguous(memory_format=torch.channels_last).stride()  # (2, 1, 2, 1)"
+        ),
+        reason=(
+            "to() skips the copy where self.suggest_memory_format() equals the requested format, and "
+            "suggest_memory_format answers from is_channels_last_strides_2d, which ignores the strides of size-1 "
+            "dims and checks only that the others increase in the order C, W, H, N, not that they are dense; "
+            "contiguous() and clone() check is_contiguous(channels_last) and copy"
+        ),
+        torch_gives=Returns(
+            lambda check, reference: significant_strides(check.inputs["input"].shape, _input_strides(check)),
+            "the input's own strides",
+        ),
+        when=_to_keeps_a_channels_last_lookalike,
+        link="https://github.com/pytorch/pytorch/blob/main/c10/core/MemoryFormat.h",
     ),
     KnownDivergence(
         id="narrowing-conversion-rounds-twice",
