@@ -380,17 +380,21 @@ def sum_bound(values: np.ndarray, dtype_name: str, arguments: dict, *, divide: b
     |error| <= gamma_(n-1) sum|x| in the accumulation type (Higham, Accuracy and Stability,
     eq. 4.4, which holds for every order of summation), doubled to cover the reference's own
     float64 sum; plus the rounding of either side's result to its dtype (rtol eps). A mean's
-    bound is the sum's divided by n. Exact for integers and bools."""
+    bound is the sum's divided by the count of its terms (NaNs left out, as nanmean leaves
+    them). Exact for integers and bools."""
     computed = _computed_in(values, dtype_name, arguments)
     if not (computed.is_floating or computed.is_complex):
         return None
     axes = reduced_axes(values.ndim, arguments.get("dim"))
     n = math.prod(values.shape[a] for a in axes) if axes else 1
     magnitude = np.abs(computed.carry(values).astype(np.complex128 if computed.is_complex else np.float64))
+    # NaNs left out: nansum and nanmean skip them (a NaN result of sum or mean is compared by
+    # position), and nanmean divides by the count of the others
     with np.errstate(all="ignore"):
-        sums = magnitude.sum(axis=axes) if axes else magnitude
+        sums = np.nansum(magnitude, axis=axes) if axes else np.nan_to_num(magnitude, nan=0.0)
         if divide and n:
-            sums = sums / n
+            counts = np.sum(~np.isnan(magnitude), axis=axes) if axes else 1
+            sums = sums / np.maximum(counts, 1)
     bound = 2 * gamma(max(n - 1, 1), accumulation_eps(computed)) * _largest_finite(np.asarray(sums))
     return Tolerance(computed.eps, bound)
 
