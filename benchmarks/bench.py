@@ -40,13 +40,14 @@ BREAKDOWN = [
 ]
 
 
-def run(profile: str, workers: str, paths: list[str], seed: int) -> dict:
+def run(profile: str, workers: str, paths: list[str], seed: int, marks: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="conformance-bench-") as folder:
         env = {**os.environ, "CONFORMANCE_TIMING_DIR": folder, "PYTHONPATH": str(ROOT)}
         env.pop("CI", None)
         command = [
             sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", "-p", "benchmarks.timing",
             "-n", workers, "--hypothesis-profile", profile, "--hypothesis-seed", str(seed),
+            *(["-m", marks] if marks else []),
         ]  # fmt: skip
         start = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profiles", default="dev,ci", help="comma-separated Hypothesis profiles (default: dev,ci)")
     parser.add_argument("--paths", nargs="+", default=["suites"], help="what pytest runs (default: suites)")
     parser.add_argument("--no-serial", action="store_true", help="skip the -n 0 runs")
+    parser.add_argument("-m", dest="marks", metavar="MARKEXPR", help="pytest's -m: only these rows (e.g. cuda)")
     parser.add_argument("--seed", type=int, default=0, help="--hypothesis-seed of every run (default: 0)")
     parser.add_argument("-o", "--output", type=Path, help="also write the measurements as JSON")
     args = parser.parse_args(argv)
@@ -130,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for profile in profiles:
         for mode in ("auto", *(() if args.no_serial else ("0",))):
-            result = run(profile, mode, args.paths, args.seed)
+            result = run(profile, mode, args.paths, args.seed, args.marks)
             result["mode"] = mode
             results.append(result)
             print(f"{profile} -n {mode}: {result['wall_s']:.1f} s, {result['pytest_summary']}", file=sys.stderr)

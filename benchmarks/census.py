@@ -7,8 +7,9 @@
 
 The bugs are the planted bugs of the self-tests (`PLANTS` in `tests/test_planted_*.py`):
 monkeypatches of torch that a real regression could produce, each shown there to make its
-own selection fail. The census runs the whole suite (`pytest suites -n auto -x`) once per
-bug and profile, in a subprocess with its own Hypothesis database (a fresh working folder),
+own selection fail. The census runs the whole suite (`pytest suites -x`, serial unless `-n` says
+otherwise: most bugs are caught in seconds, before a second worker would have started) once
+per bug and profile, in a subprocess with its own Hypothesis database (a fresh working folder),
 the bug planted in every worker (`benchmarks/plant.py`), the suite of the bug's self-test
 first (so that the seconds to the first failure do not depend on where the suite sorts) and
 the rest after it. It prints, per bug, caught or missed under each profile, by which test,
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.plant import plants  # noqa: E402
 
 
-def run(profile: str, plant: str | None, suite: str | None) -> dict:
+def run(profile: str, plant: str | None, suite: str | None, workers: str = "0") -> dict:
     with tempfile.TemporaryDirectory(prefix="conformance-census-") as folder:
         out = Path(folder) / "first.json"
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CONFORMANCE_PLANT_OUT": str(out)}
@@ -48,7 +49,7 @@ def run(profile: str, plant: str | None, suite: str | None) -> dict:
         own = str(ROOT / "suites" / f"test_{suite}.py")
         paths = [own, *(f for f in files if f != own)] if suite else files
         command = [
-            sys.executable, "-m", "pytest", *paths, "-x", "-q", "-n", "auto", "-p", "no:cacheprovider",
+            sys.executable, "-m", "pytest", *paths, "-x", "-q", "-n", workers, "-p", "no:cacheprovider",
             "-p", "benchmarks.plant", "--rootdir", str(ROOT), "--hypothesis-profile", profile,
         ]  # fmt: skip
         log = Path(folder) / "pytest.log"
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plant", action="append", default=[], help="only bugs whose name contains this (repeatable)")
     parser.add_argument("--sample", type=int, help="only this many bugs, drawn at random (a quick check)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unplanted runs")
+    parser.add_argument("-n", dest="workers", default="0", help="pytest-xdist workers per run (default: 0, serial)")
     parser.add_argument("-o", "--output", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
     table = plants()
@@ -133,14 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     baselines = {}
     if not args.no_baseline:
         for profile in profiles:
-            baselines[profile] = run(profile, None, None)
+            baselines[profile] = run(profile, None, None, args.workers)
             print(f"unplanted, {profile}: {_cell(baselines[profile])}", file=sys.stderr)
     results: dict = {}
     for key in chosen:
         suite = table[key][3]
         results[key] = {"suite": suite}
         for profile in profiles:
-            results[key][profile] = run(profile, key, suite)
+            results[key][profile] = run(profile, key, suite, args.workers)
             print(f"{key} [{profile}]: {_cell(results[key][profile])}", file=sys.stderr)
         if args.output:  # after each bug: an interrupted census keeps what it measured
             temporary = args.output.with_suffix(args.output.suffix + ".tmp")

@@ -1,0 +1,108 @@
+"""The GPU run: the CUDA rows of every suite, the CuPy interop and the benchmark, in one folder.
+
+    python benchmarks/gpu.py OUT            # on a machine with a CUDA GPU (and CuPy, for interop)
+
+Writes to OUT: `cuda-record.json` (the run record of the CUDA rows, ci profile) and its
+`cuda-report.md`, `cuda-junit.xml`, `bench.txt`/`bench.json` (the benchmark of the CUDA rows,
+dev profile) and `summary.md` (the environment, each step's outcome and time). Each step has
+a time limit, so the whole run stays under 8 minutes; a step that runs out is reported as
+such and the next one runs. Where torch sees no CUDA device, it says why and exits 0 with
+nothing run (CuPy absent: the CUDA rows run, and the CuPy checks skip with their reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMITS_S = {"suites": 300, "report": 30, "bench": 120}
+
+
+def step(name: str, command: list[str], out: Path, log: list[str]) -> int:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("CI", None)
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=LIMITS_S[name])
+        status, output = done.returncode, done.stdout + done.stderr
+    except subprocess.TimeoutExpired as error:
+        status, output = 124, f"{error.stdout or ''}{error.stderr or ''}\nran past {LIMITS_S[name]} s"
+    seconds = time.perf_counter() - start
+    (out / f"{name}.log").write_text(output if isinstance(output, str) else output.decode(errors="replace"))
+    last = output.strip().splitlines()[-1] if output.strip() else ""
+    log.append(f"- {name}: exit status {status} in {seconds:.0f} s: `{last[:200]}`")
+    print(log[-1], file=sys.stderr)
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="the folder to write into (created)")
+    args = parser.parse_args(argv)
+    import torch
+
+    if not torch.cuda.is_available():
+        print(f"gpu: nothing to run: torch {torch.__version__} sees no CUDA device", file=sys.stderr)
+        return 0
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        import cupy
+
+        cupy_version = cupy.__version__
+    except Exception as error:  # CuPy is an optional extra
+        cupy_version = f"absent ({type(error).__name__}: {error})"
+    log = [
+        "# GPU run",
+        "",
+        f"- torch {torch.__version__}, CUDA {torch.version.cuda}, {torch.cuda.get_device_name(0)}"
+        f" ({torch.cuda.device_count()} device(s)); CuPy {cupy_version}",
+    ]
+    python = sys.executable
+    step(
+        "suites",
+        [
+            python, "-m", "pytest", "suites", "-m", "cuda", "-n", "auto", "-q", "-p", "no:cacheprovider",
+            "--hypothesis-profile", "ci", "--conformance-record", str(out / "cuda-record.json"),
+            "--conformance-label", "cuda", "--junitxml", str(out / "cuda-junit.xml"),
+        ],
+        out,
+        log,
+    )  # fmt: skip
+    if (out / "cuda-record.json").exists():
+        step(
+            "report",
+            [python, "-m", "conformance", "report", str(out / "cuda-record.json"), "-o", str(out / "cuda-report.md")],
+            out,
+            log,
+        )
+    step(
+        "bench",
+        [
+            python,
+            "benchmarks/bench.py",
+            "--profiles",
+            "dev",
+            "--no-serial",
+            "-m",
+            "cuda",
+            "-o",
+            str(out / "bench.json"),
+        ],
+        out,
+        log,
+    )
+    if (out / "bench.log").exists():
+        (out / "bench.txt").write_text((out / "bench.log").read_text())
+    (out / "summary.md").write_text("\n".join(log) + "\n")
+    print("\n".join(log))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
