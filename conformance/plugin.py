@@ -316,6 +316,8 @@ def pytest_runtest_call(item: pytest.Item):
     finally:
         for kind, value in records.drain():
             item.user_properties.append((kind, value))
+        if hasattr(getattr(item, "obj", None), "hypothesis"):  # its examples are drawn: its counts are sampled
+            item.user_properties.append(("drawn", "true"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -347,17 +349,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         for line in moved:
             terminalreporter.write_line(line)
     confirmed: Counter[str] = Counter()
+    sampled: Counter[str] = Counter()
     for reports in terminalreporter.stats.values():
         for report in reports:
-            for kind, value in getattr(report, "user_properties", ()):
+            properties = getattr(report, "user_properties", ())
+            drawn = ("drawn", "true") in properties
+            for kind, value in properties:
                 if kind == "known_divergence" and getattr(report, "when", "call") == "call":
                     confirmed[value] += 1
+                    sampled[value] += drawn
     if not confirmed:
         return
     from conformance.known_divergences import REGISTRY
 
     terminalreporter.section("known divergences confirmed")
+    terminalreporter.write_line(
+        'tests that met each one; "sampled" counts tests whose examples Hypothesis drew, so they vary between '
+        "runs of a randomized profile (dev) and repeat under a derandomized one (ci)"
+    )
     summaries = {entry.id: entry.summary for entry in REGISTRY}
     for entry_id, count in sorted(confirmed.items()):
         summary = summaries.get(entry_id, "not in this registry")
-        terminalreporter.write_line(f"{entry_id} ({count} test(s)): {summary}")
+        drawn = sampled[entry_id]
+        how = "sampled" if drawn == count else ("fixed inputs" if not drawn else f"{drawn} sampled")
+        terminalreporter.write_line(f"{entry_id} ({count} test(s), {how}): {summary}")

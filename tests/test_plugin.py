@@ -49,7 +49,9 @@ def test_header_ids_and_device_marker(pytester):
 def test_profiles_and_summary_of_known_divergences(pytester):
     result = run(pytester, CREATION, "-k", "test_default_dtype and zeros", "--hypothesis-profile", "ci", "-rA")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*profile ci*", "*known divergences confirmed*", "default-float32 (1 test(s))*"])
+    result.stdout.fnmatch_lines(
+        ["*profile ci*", "*known divergences confirmed*", "*sampled*", "default-float32 (1 test(s), *)*"]
+    )
 
 
 def test_known_divergences_reach_junit_xml(pytester):
