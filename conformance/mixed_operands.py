@@ -203,6 +203,10 @@ def checked_numbers(check: Check) -> tuple[list[object], str | None]:
 
 
 def number_overflows(check: Check) -> bool:
+    """A number that does not fit the dtype torch converts it to (but where clamp's bounds are
+    refused first: clamp-uint64-number-bound)."""
+    if clamp_number_bounds_refused(_read_as_numbers(check)):
+        return False
     numbers, target = checked_numbers(check)
     return not python_int_past_64_bits(check) and any(overflows(n, target) for n in numbers)
 

@@ -13,7 +13,7 @@ from conformance import ops
 from conformance.backends import NUMPY
 from conformance.check import Check
 from conformance.divergences import KnownDivergence, Raises, Returns
-from conformance.ops.linalg import einsum_sizes
+from conformance.ops.linalg import ProductBound, einsum_sizes, product_bound
 
 SINCE = "2.3"  # the oldest torch the suite supports (pyproject.toml); checked on 2.13
 
@@ -190,7 +190,63 @@ _REFUSALS = (
     r"einsum\(\)",
 )
 
+
+# ---------------------------------------------------------------------------
+# bfloat16 products on the CPU: the blocked gemm flushes subnormals
+
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+
+
+def _bfloat16_subnormal_reach(check: Check) -> bool:
+    """A bfloat16 product with a subnormal operand element, or two elements whose product is
+    subnormal in float32 (the precision torch multiplies bfloat16 in)."""
+    operands = _operands(check)
+    if len(operands) != 2 or _dtypes(check) != {"bfloat16"} or _reference_raised(check):
+        return False
+    smallest = []
+    for inp in operands:
+        magnitudes = np.abs(inp.values[np.isfinite(inp.values)].astype(np.float64))
+        nonzero = magnitudes[magnitudes > 0]
+        if not nonzero.size:
+            return False
+        smallest.append(float(nonzero.min()))
+    return min(smallest) < _FLOAT32_TINY or smallest[0] * smallest[1] < _FLOAT32_TINY
+
+
+def _bound_with_flushed_subnormals(check: Check) -> ProductBound:
+    """The product bound (`ops.linalg.product_bound`), plus what flushing can take away: every
+    term with a subnormal operand element (S less the sum over normal elements only) and, per
+    term, one float32 subnormal product."""
+    op, arguments = check.op, check.arguments
+    arrays = [np.abs(inp.values.astype(np.float64)) for inp in _operands(check)]
+    normal = [np.where(a >= _FLOAT32_TINY, a, 0.0) for a in arrays]
+    with np.errstate(all="ignore"):
+        magnitudes = np.asarray(op.reference(np, *arrays, **arguments), dtype=np.float64)
+        flushable = magnitudes - np.asarray(op.reference(np, *normal, **arguments), dtype=np.float64)
+    terms = op.terms([a.shape for a in arrays], arguments)
+    bound = product_bound(magnitudes, terms, dt.dtype("bfloat16"))
+    return ProductBound(rtol=0.0, atol=bound.atol + flushable + terms * _FLOAT32_TINY, terms=terms)
+
+
 ENTRIES: list[KnownDivergence] = [
+    KnownDivergence(
+        id="bfloat16-gemm-flushes-subnormals",
+        ops=_labels(*_PRODUCTS),
+        summary="bfloat16 products on the CPU may treat subnormal elements and subnormal float32 products as "
+        "zero: the blocked gemm torch takes for all but the smallest shapes flushes them",
+        example="a = torch.full((8, 129), 9.1835e-41, dtype=torch.bfloat16); "
+        "(a @ torch.full((129, 4), 2.0, dtype=torch.bfloat16))[0, 0]  # 0.0; exact: 2.3694e-38; "
+        "a[:4] @ ... gives 2.3694e-38",
+        reason="torch hands bfloat16 matrix products of 8 rows or more to a blocked gemm (oneDNN's) that runs "
+        "with denormals flushed (FTZ/DAZ); smaller ones take a reference loop that keeps them; which path a call "
+        "takes depends on its shapes and the CPU, so the bound allows either: the subnormal terms' sum, and one "
+        "float32 subnormal per term",
+        tolerance=_bound_with_flushed_subnormals,
+        when=_bfloat16_subnormal_reach,
+        device_types=("cpu",),
+        link="https://oneapi-src.github.io/oneDNN/dev_guide_attributes_fpmath_mode.html",
+        since=SINCE,
+    ),
     KnownDivergence(
         id="products-need-one-dtype",
         ops=_labels(*_PRODUCTS),
