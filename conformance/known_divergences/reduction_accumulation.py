@@ -271,6 +271,21 @@ def _torch_quantile(check: Check, reference: object) -> Any:
     return as_dtype(_quantile_in_dtype(check, np.asarray(x.values, dtype=np.float64)), x.dtype)
 
 
+def _holds_negative_zero(check: Check) -> bool:
+    """x, in the dtype= it is cast to first, holds a -0.0 (a part of a complex value too): only a
+    sum of -0.0 terms is -0.0, and which zero such a sum gives depends on where each side's
+    accumulator starts."""
+    values = np.asarray(_x(check).values)
+    target = _arguments(check).get("dtype")
+    if target is not None:
+        with np.errstate(all="ignore"):
+            values = np.asarray(dt.dtype(target).carry(values))
+    if values.dtype.kind not in "fc":
+        return False
+    parts = (values.real, values.imag) if values.dtype.kind == "c" else (values,)
+    return any(bool(np.any((part == 0) & np.signbit(part))) for part in parts)
+
+
 ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="partial-sums-overflow",
@@ -322,6 +337,21 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(_positive_zero_start, "NumPy's cumsum with -0.0 as +0.0"),
         when=_negative_zero_prefix,
         link="https://pytorch.org/docs/stable/generated/torch.cumsum.html",
+    ),
+    KnownDivergence(
+        id="sum-starts-at-positive-zero",
+        ops=_labels(("sum", "nansum", "mean", "nanmean", "quantile", "nanquantile")),
+        summary="sum, nansum, mean, nanmean and quantile of terms that are all -0.0 (after a dtype= cast) may give "
+        "either zero: torch's and NumPy's accumulators start differently",
+        example="torch.sum(torch.tensor([-0.]))  # tensor(0.); np.sum(np.array([-0.]))  # -0.0; "
+        "torch.quantile(torch.tensor([-0.]), 0.)  # tensor(0.)",
+        reason="torch's reductions start their accumulator at +0.0 (and quantile interpolates with lerp, "
+        "low + w (high - low)), and +0.0 + -0.0 is +0.0, but a single element cast by dtype= is passed through; "
+        "NumPy's add.reduce starts from the first term, and from +0.0 where it sums in another dtype; the signs "
+        "of zero results are not compared there (the values are)",
+        signed_zeros=False,
+        when=lambda check: _is_forward(check) and _holds_negative_zero(check),
+        link="https://pytorch.org/docs/stable/generated/torch.sum.html",
     ),
     KnownDivergence(
         id="complex-cumprod-from-one",
