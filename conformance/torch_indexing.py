@@ -132,12 +132,13 @@ def torch_selection(array: np.ndarray, key: IndexKey, python_key: bool = True) -
         else:
             advanced[dim] = value
             dim += 1
+    # index() checks the index tensors' dtypes (checkIndexTensorTypes) before it expands masks
+    if advanced and any(what == "narrow" for what, _, _ in readings):
+        raise Refused(IndexError, "tensors used as indices must be long, int, byte or bool tensors")
     if any(result.shape[at : at + mask.ndim] != mask.shape for at, mask in masks):
         raise Refused(IndexError, "shape of the mask")
     if not advanced:
         return result, None
-    if any(what == "narrow" for what, _, _ in readings):
-        raise Refused(IndexError, "tensors used as indices must be long, int, byte or bool tensors")
     return result, tuple(advanced.get(d, slice(None)) for d in range(max(advanced) + 1))
 
 
