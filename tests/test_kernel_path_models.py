@@ -4,6 +4,8 @@ model says the kernel runs torch raises, and nowhere else."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -86,3 +88,25 @@ def test_channels_last_heuristic_model(data):
     strides = tuple(tensor.stride())
     kept = tensor.to(memory_format=torch.channels_last).data_ptr() == tensor.data_ptr()
     assert kept == copies._strides_like_channels_last(shape, strides), (shape, strides)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_matmul_folded_out_model(data):
+    """matmul-folded-out-not-viewable: matmul with out= raises exactly where the registry's model
+    of ATen's should_fold and of out's fold says so, over drawn ranks, shapes and layouts."""
+    x_dims, y_dims = data.draw(st.integers(1, 4), label="x dims"), data.draw(st.integers(1, 4), label="y dims")
+    batch = data.draw(st.lists(st.integers(1, 3), max_size=2), label="batch")
+    m, k, n = (data.draw(st.integers(lo, 3), label=name) for lo, name in ((1, "m"), (0, "k"), (1, "n")))
+    x_shape = (*batch, m, k)[-x_dims:] if x_dims >= 2 else (k,)
+    y_shape = (*batch, k, n)[-y_dims:] if y_dims >= 2 else (k,)
+    result = np.matmul(np.zeros(x_shape), np.zeros(y_shape)).shape
+    x, y = (data.draw(_input(dt.dtype("float32"), s), label=name) for s, name in ((x_shape, "x"), (y_shape, "y")))
+    out = data.draw(cs.array_inputs(dt.dtype("float32"), result, layouts=cs.writable_layouts(result)), label="out")
+    build = torch_backend("cpu").build
+    op = ops.op("matmul")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # resizing an out of another shape is deprecated
+        raised = _raises(lambda: torch.matmul(build(x), build(y), out=build(out)))
+    check = Check.of(op, op.function_form, {"x": x, "y": y, "out": out}, device="cpu")
+    assert raised == linalg_entries._folded_out_not_viewable(check), (x_shape, y_shape, out.layout)

@@ -4,6 +4,7 @@ than NumPy's namesake (dot, vdot and outer take vectors only)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -13,6 +14,8 @@ from conformance import ops
 from conformance.backends import NUMPY
 from conformance.check import Check
 from conformance.divergences import KnownDivergence, Raises, Returns
+from conformance.inputs import ArrayInput
+from conformance.layouts import strides_in_elements
 from conformance.ops.linalg import ProductBound, einsum_sizes, product_bound
 
 SINCE = "2.3"  # the oldest torch the suite supports (pyproject.toml); checked on 2.13
@@ -228,6 +231,48 @@ def _bound_with_flushed_subnormals(check: Check) -> ProductBound:
     return ProductBound(rtol=0.0, atol=bound.atol + flushable + terms * _FLOAT32_TINY, terms=terms)
 
 
+# ---------------------------------------------------------------------------
+# matmul folds a batch into rows, and needs out= to fold alike
+
+
+def _flattens(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    """Whether dims of these sizes and strides view as one dim (size-1 dims aside)."""
+    kept = [(n, s) for n, s in zip(shape, strides, strict=True) if n != 1]
+    return all(outer == inner * size for (_, outer), (size, inner) in itertools.pairwise(kept))
+
+
+def _folds(x: ArrayInput, y: ArrayInput) -> bool:
+    """ATen's should_fold (LinearAlgebra.cpp) for a call with out= and no gradient: the larger
+    operand (y transposed where it is the larger) is 3-d or wider, the other a vector or matrix,
+    x not a matrix, and the larger one's leading dims view as rows without a copy."""
+    x_larger = len(x.shape) >= len(y.shape)
+    big = x if x_larger else y
+    shape, strides = list(big.shape), list(strides_in_elements(NUMPY.build(big)))
+    if not x_larger:  # y.mT
+        shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]
+    other = len(y.shape) if x_larger else len(x.shape)
+    if not (len(shape) >= 3 and other <= 2) or len(x.shape) == 2:
+        return False
+    if 0 in shape:
+        return True
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
+def _folded_out_not_viewable(check: Check) -> bool:
+    """matmul that folds its batch into the rows of one mm or mv (`_folds`), into a non-empty
+    out= whose batch and row dims (those it folds) do not view as one dim: out.reshape copies."""
+    out = check.inputs.get("out")
+    operands = _operands(check)
+    if _name(check) != "matmul" or out is None or len(operands) != 2 or _reference_raised(check):
+        return False
+    x, y = operands
+    if 0 in out.shape or not _folds(x, y):
+        return False
+    shape, strides = out.shape, strides_in_elements(NUMPY.build(out))
+    folded = len(shape) - (1 if len(x.shape) >= 3 and len(y.shape) == 2 else 0)
+    return not _flattens(shape[:folded], strides[:folded])
+
+
 ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="bfloat16-gemm-flushes-subnormals",
@@ -320,6 +365,20 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(_einsum_in_int64, "the sum in int64"),
         when=_sums_one_operand,
         link="https://pytorch.org/docs/stable/generated/torch.sum.html",
+        since=SINCE,
+    ),
+    KnownDivergence(
+        id="matmul-folded-out-not-viewable",
+        ops=_labels("matmul"),
+        summary="matmul of a 3-d (or wider) tensor and a matrix or vector raises RuntimeError into an out= whose "
+        "batch and row dims do not view as one dim (permuted, or a batch dim stepped); NumPy writes into any out",
+        example="torch.matmul(torch.zeros(2, 2, 3), torch.zeros(3, 4), out=torch.empty(2, 2, 4).permute(1, 0, 2))  "
+        "# RuntimeError: The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 1",
+        reason="matmul folds x's batch into the rows of one mm and writes through out viewed the same way; where "
+        "out's strides do not allow that view the fold fails with a size mismatch, though out has the right shape",
+        torch_gives=Raises(RuntimeError, "must match the size of tensor|doesn.t match the broadcast shape"),
+        when=_folded_out_not_viewable,
+        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/LinearAlgebra.cpp",
         since=SINCE,
     ),
     KnownDivergence(
