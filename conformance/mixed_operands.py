@@ -120,6 +120,8 @@ def uint64_python_int_refused(check: Check) -> bool:
     wide = [s for s in scalars if isinstance(s, int) and not isinstance(s, bool) and s > INT64_MAX]
     if not wide or any(isinstance(s, float | complex) for s in scalars) or check.op.name == "sub":
         return False  # (sub refuses bool operands before it promotes)
+    if check.label == "operator.truediv" and number_self(check):
+        return False  # number / tensor is tensor.reciprocal() * number: a floating tensor decides
     tensors = [*dimensioned, *zero_dim]
     if tensors and promotion.category(promotion.result_type(dimensioned, zero_dim)) > 0:
         return False  # an integral or floating tensor decides; the int is converted to it
