@@ -232,7 +232,8 @@ def _bound_with_flushed_subnormals(check: Check) -> ProductBound:
 
 
 # ---------------------------------------------------------------------------
-# matmul folds a batch into rows, and needs out= to fold alike
+# matmul folds a batch into rows, and needs out= to fold alike (first in the registry: a
+# missing kernel, met first where the fold runs mm, is documented by the entries after it)
 
 
 def _flattens(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
@@ -274,6 +275,20 @@ def _folded_out_not_viewable(check: Check) -> bool:
 
 
 ENTRIES: list[KnownDivergence] = [
+    KnownDivergence(
+        id="matmul-folded-out-not-viewable",
+        ops=_labels("matmul"),
+        summary="matmul of a 3-d (or wider) tensor and a matrix or vector raises RuntimeError into an out= whose "
+        "batch and row dims do not view as one dim (permuted, or a batch dim stepped); NumPy writes into any out",
+        example="torch.matmul(torch.zeros(2, 2, 3), torch.zeros(3, 4), out=torch.empty(2, 2, 4).permute(1, 0, 2))  "
+        "# RuntimeError: The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 1",
+        reason="matmul folds x's batch into the rows of one mm and writes through out viewed the same way; where "
+        "out's strides do not allow that view the fold fails with a size mismatch, though out has the right shape",
+        torch_gives=Raises(RuntimeError, "must match the size of tensor|doesn.t match the broadcast shape"),
+        when=_folded_out_not_viewable,
+        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/LinearAlgebra.cpp",
+        since=SINCE,
+    ),
     KnownDivergence(
         id="bfloat16-gemm-flushes-subnormals",
         ops=_labels(*_PRODUCTS),
@@ -365,20 +380,6 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(_einsum_in_int64, "the sum in int64"),
         when=_sums_one_operand,
         link="https://pytorch.org/docs/stable/generated/torch.sum.html",
-        since=SINCE,
-    ),
-    KnownDivergence(
-        id="matmul-folded-out-not-viewable",
-        ops=_labels("matmul"),
-        summary="matmul of a 3-d (or wider) tensor and a matrix or vector raises RuntimeError into an out= whose "
-        "batch and row dims do not view as one dim (permuted, or a batch dim stepped); NumPy writes into any out",
-        example="torch.matmul(torch.zeros(2, 2, 3), torch.zeros(3, 4), out=torch.empty(2, 2, 4).permute(1, 0, 2))  "
-        "# RuntimeError: The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 1",
-        reason="matmul folds x's batch into the rows of one mm and writes through out viewed the same way; where "
-        "out's strides do not allow that view the fold fails with a size mismatch, though out has the right shape",
-        torch_gives=Raises(RuntimeError, "must match the size of tensor|doesn.t match the broadcast shape"),
-        when=_folded_out_not_viewable,
-        link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/LinearAlgebra.cpp",
         since=SINCE,
     ),
     KnownDivergence(
