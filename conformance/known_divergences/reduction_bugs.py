@@ -167,6 +167,31 @@ def _parallel_sort_of_wide_unsigned(check: Check) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# mean of integers with dtype=float16 or bfloat16
+
+
+def _half_mean_of_integers(check: Check) -> bool:
+    if not is_forward(check) or reduction(check).name != "mean" or _refused(check):
+        return False
+    if check.reference is None or check.reference.raised:
+        return False
+    target = arguments(check).get("dtype")
+    return target is not None and target.name in dt.REDUCED_FLOATS and x_of(check).dtype.is_integral
+
+
+def _mean_from_float32(check: Check, reference: object) -> Any:
+    """The mean of x's integers converted to float32 (not to dtype=), rounded once to dtype=."""
+    x, given = x_of(check), effective(check)
+    target = given["dtype"]
+    values = np.asarray(x.values).astype(np.float32).astype(np.float64)
+    dim = None if values.ndim == 0 else given.get("dim")
+    keepdim = bool(given.get("keepdim", False)) and values.ndim > 0
+    axis = tuple(dim) if isinstance(dim, list) else dim
+    with np.errstate(all="ignore"):
+        return as_dtype(target.carry(np.asarray(np.mean(values, axis=axis, keepdims=keepdim))), target)
+
+
+# ---------------------------------------------------------------------------
 # nanmean of float16 and bfloat16
 
 
@@ -354,6 +379,19 @@ ENTRIES: list[KnownDivergence] = [
         when=_parallel_nansum_of_infinities,
         device_types=("cpu",),
         link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/SumKernel.cpp",
+    ),
+    KnownDivergence(
+        id="half-mean-of-integers-in-float32",
+        ops=_op_labels("mean"),
+        summary="mean of an integer tensor with dtype=float16 or bfloat16 converts the integers to float32, not to "
+        "dtype= as documented (sum with dtype= does convert to dtype= first)",
+        example="torch.mean(torch.tensor([2049, 1]), dtype=torch.float16)  # 1025.; converted first: 1024. "
+        "(2049 is 2048. in float16); torch.sum(torch.tensor([2049, 1]), dtype=torch.float16)  # 2048.",
+        reason="mean's dtype= path casts integral inputs to the accumulation type (float32 for float16 and bfloat16) "
+        "and rounds only the mean to dtype=; the docs say the input is cast to dtype before the operation",
+        torch_gives=Returns(_mean_from_float32, "the mean of x in float32, rounded to dtype="),
+        when=_half_mean_of_integers,
+        link="https://pytorch.org/docs/stable/generated/torch.mean.html",
     ),
     KnownDivergence(
         id="half-nanmean-rounds-the-sum",
