@@ -118,8 +118,12 @@ def uint64_python_int_refused(check: Check) -> bool:
     dtype (next to bool tensors, or to where's other int branch) torch refuses to promote it."""
     dimensioned, zero_dim, scalars = groups(check)
     wide = [s for s in scalars if isinstance(s, int) and not isinstance(s, bool) and s > INT64_MAX]
-    if not wide or any(isinstance(s, float | complex) for s in scalars) or check.op.name == "sub":
+    if not wide or check.op.name == "sub":
         return False  # (sub refuses bool operands before it promotes)
+    if not dimensioned and not zero_dim and any(isinstance(s, complex) for s in scalars):
+        return True  # numbers only (where's branches): a complex one does not promote with uint64
+    if any(isinstance(s, float | complex) for s in scalars):
+        return False
     if check.label == "operator.truediv" and number_self(check):
         return False  # number / tensor is tensor.reciprocal() * number: a floating tensor decides
     tensors = [*dimensioned, *zero_dim]
