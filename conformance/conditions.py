@@ -15,6 +15,7 @@ import numpy as np
 from conformance import dtypes as dt
 from conformance import promotion
 from conformance.check import Check
+from conformance.dtypes import INT64_MAX
 from conformance.inputs import ArrayInput
 from conformance.normal import Expected
 
@@ -115,8 +116,6 @@ def nonempty_result(check: Check) -> bool:
     shape = result_shape(check)
     return shape is not None and math.prod(shape) > 0
 
-
-INT64_MAX = 2**63 - 1
 
 
 def numpy_scalar_as_number(value: np.generic) -> object | None:

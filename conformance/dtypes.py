@@ -138,6 +138,9 @@ BY_NAME: dict[str, DType] = {d.name: d for d in (*ALL_DTYPES, *RESULT_ONLY)}
 _BY_TORCH: dict[torch.dtype, DType] = {d.torch: d for d in (*ALL_DTYPES, *RESULT_ONLY)}
 _BY_NUMPY: dict[np.dtype, DType] = {d.numpy: d for d in ALL_DTYPES if d.native_numpy}
 
+# The range of 64-bit integers: the Python ints torch reads as int64, and as uint64 past it.
+INT64_MIN, INT64_MAX, UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
+
 # Dtype groups, by what they hold. Each is a tuple of names, in ALL's order.
 BOOL = ("bool",)
 SIGNED_INTS = ("int8", "int16", "int32", "int64")

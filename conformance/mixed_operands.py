@@ -20,12 +20,11 @@ from conformance import promotion
 from conformance.check import Check
 from conformance.conditions import is_python_scalar, numpy_scalar_as_number, operand_values, promotion_groups
 from conformance.divergences import Returns
+from conformance.dtypes import INT64_MAX, INT64_MIN, UINT64_MAX
 from conformance.errors import builtin_class
 from conformance.inputs import ArrayInput
 from conformance.normal import as_dtype
 from conformance.outcomes import ExpectedError, Outcome
-
-INT64_MIN, INT64_MAX, UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 
 def free_values(check: Check) -> list[tuple[str, object]]:
@@ -436,7 +435,11 @@ def inferred_dtype(data: object) -> str:
             if result == "complex128":
                 break
         return result or promotion.default_float()
-    return dt.name_of(data.dtype) if isinstance(data, np.generic) else promotion.scalar_dtype(data)
+    if isinstance(data, np.generic):
+        return dt.name_of(data.dtype)
+    if isinstance(data, int) and not isinstance(data, bool):
+        return "int64"  # (in data, an int past int64 overflows rather than making the tensor uint64)
+    return promotion.scalar_dtype(data)
 
 
 def data_by_torch_promotion(check: Check, reference: object) -> object:

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 import torch
 
 from conformance import dtypes as dt
+from conformance.dtypes import INT64_MAX
 
 CATEGORY = {"bool": 0, "uint": 1, "int": 1, "float": 2, "complex": 3}
 _INTEGER_ORDER = ("uint8", "int8", "int16", "int32", "int64")
@@ -119,11 +120,12 @@ def default_complex() -> str:
 
 
 def scalar_dtype(value: object) -> str:
-    """The dtype torch gives a Python scalar operand (a "wrapped number")."""
+    """The dtype torch gives a Python scalar operand (a "wrapped number"): an int in
+    [2**63, 2**64) is a uint64 number (`torch.where(c, 2**63, 2**63)` is uint64)."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
-        return "int64"
+        return "uint64" if value > INT64_MAX else "int64"
     if isinstance(value, float):
         return default_float()
     if isinstance(value, complex):

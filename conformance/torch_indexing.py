@@ -20,6 +20,7 @@ import numpy as np
 
 from conformance import dtypes as dt
 from conformance.divergences import TORCH_RELEASE, release
+from conformance.dtypes import INT64_MAX
 from conformance.index_keys import IndexArray, IndexKey, is_integer
 from conformance.inputs import ArrayInput
 from conformance.outcomes import ExpectedError
@@ -180,8 +181,6 @@ def torch_getitem(array: np.ndarray, key: IndexKey) -> np.ndarray:
     except IndexError as error:
         raise Refused(IndexError, "out of bounds") from error
 
-
-INT64_MAX = 2**63 - 1
 
 
 # from torch 2.14, setitem reads an integer value for a uint64 tensor as unsigned: Python ints up to

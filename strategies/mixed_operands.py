@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 from conformance import dtypes as dt
 from conformance.backends import NUMPY
+from conformance.dtypes import INT64_MAX, INT64_MIN, UINT64_MAX
 from conformance.inputs import ArrayInput
 from strategies.layouts import layouts
 from strategies.python_data import python_scalars
 from strategies.shapes import shapes
 from strategies.values import array_inputs, elements
 
-INT64_MIN, INT64_MAX, UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 PYTHON_KINDS = ("bool", "int", "float", "complex")
 
 

@@ -6,9 +6,8 @@ import math
 
 from hypothesis import strategies as st
 
+from conformance.dtypes import INT64_MAX, INT64_MIN
 from strategies.shapes import shapes
-
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def _ints(low: int, high: int) -> st.SearchStrategy[int]:

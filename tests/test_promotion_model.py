@@ -8,6 +8,8 @@ against torch's measured results, and wrong precisions are shown to be caught.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -18,7 +20,7 @@ from conformance.check import Check
 from conformance.inputs import ArrayInput
 from conformance.messages import Divergence, DivergenceFixed
 from conformance.promotion import PromotionError, promote_types, result_type
-from conformance.runner import build_both, check_call
+from conformance.runner import build_both, check_call, check_op
 
 # From https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc
 DOCUMENTED = [
@@ -115,3 +117,21 @@ def test_operand_read_at_the_wrong_precision_is_caught(label, planted, numpy_fn,
     planted precision is NumPy's)."""
     with pytest.raises((Divergence, DivergenceFixed)):
         _conforms(label, planted, numpy_fn, **inputs)
+
+
+def test_python_int_past_int64_is_a_uint64_number():
+    """torch wraps an int in [2**63, 2**64) as a uint64 number: where's two such branches make a
+    uint64 result (as NumPy's), and a torch that made them int64 is caught."""
+    assert result_type(scalars=[2**63, 2**64 - 1]) == "uint64"
+    assert result_type(["int8"], [], [2**63]) == "int8"  # a tensor of the category decides
+    with pytest.raises(PromotionError):
+        result_type(scalars=[2**63, 1])  # uint64 does not promote with int64
+
+    where = ops.op("where")
+    condition = ArrayInput(np.array([True, False]), dt.dtype("bool"))
+    inputs = {"condition": condition, "x": 2**63, "y": 2**64 - 1}
+    check_op(where, where.forms[0], inputs, "cpu")
+
+    planted = replace(where.forms[0], call=lambda c, x, y: torch.where(c, torch.tensor(0), torch.tensor(-1)))
+    with pytest.raises(Divergence, match="dtype: torch gives int64"):
+        check_op(where, planted, inputs, "cpu")
