@@ -35,6 +35,10 @@ class Behaviour:
     def expectation(self, expected: Any, check: Check) -> Any:
         raise NotImplementedError
 
+    def relax(self, options: Options, check: Check) -> Options:
+        """How far torch's values may stray from this behaviour's result (by default, as the entry says)."""
+        return options
+
 
 @dataclass(frozen=True)
 class GivesDtype(Behaviour):
@@ -103,6 +107,12 @@ class Returns(Behaviour):
                 return self.compute(check, None) if self._models_refusal(expected.error) else expected
             expected = expected.value
         return self.compute(check, expected)
+
+    def relax(self, options: Options, check: Check) -> Options:
+        # a model composed of other entries' (conformance.mixed_operands.as_with_python_numbers)
+        # carries their tolerances, signs of zero and skipped positions too
+        relax = getattr(self.compute, "relax", None)
+        return options if relax is None else relax(options, check)
 
     def _models_refusal(self, error: BaseException | None) -> bool:
         if isinstance(self.where_reference_raises, bool):
@@ -176,6 +186,8 @@ class KnownDivergence:
 
     def relax(self, options: Options, check: Check) -> Options:
         """The comparison options under which torch's documented behaviour conforms."""
+        if self.torch_gives is not None:
+            options = self.torch_gives.relax(options, check)
         if self.tolerance is not None:
             options = replace(options, tolerance=self.tolerance(check))
         if self.signed_zeros is not None:

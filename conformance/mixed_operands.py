@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from conformance import dtypes as dt
 from conformance import promotion
 from conformance.check import Check
+from conformance.compare import Options
 from conformance.conditions import is_python_scalar, numpy_scalar_as_number, operand_values, promotion_groups
 from conformance.divergences import Returns
 from conformance.dtypes import INT64_MAX, INT64_MIN, UINT64_MAX
@@ -324,13 +325,18 @@ def _read_as_numbers(check: Check) -> Check:
     return replace(check, inputs=inputs, reference=None)
 
 
-def as_with_python_numbers(own_id: str):
+@dataclass(frozen=True)
+class as_with_python_numbers:
     """A model: torch's documented result for the call with Python numbers in place of NumPy
     scalars (and of clamp's 0-d bounds), NumPy's reference run through every registry entry that
-    documents that call. Where that result and the reference are both refusals, the model claims
-    nothing (it returns the reference)."""
+    documents that call; the comparison takes those entries' relaxations (tolerance, signs of
+    zero, positions not promised) too. Where that result and the reference are both refusals,
+    the model claims nothing (it returns the reference)."""
 
-    def model(check: Check, reference: object) -> object:
+    own_id: str
+
+    def _documenting(self, check: Check) -> tuple[Check, list]:
+        """The call as torch reads it, with its reference outcome, and the other entries that document it."""
         from conformance.known_divergences import REGISTRY  # the registry holds the entries using this
         from conformance.runner import reference_outcome
 
@@ -341,17 +347,24 @@ def as_with_python_numbers(own_id: str):
         with np.errstate(all="ignore"):
             expected = reference_outcome(lambda: check.op.reference(np, *values, dtype=dtype), dtype)
         converted = replace(converted, reference=expected)
-        documented: object = expected
-        for entry in REGISTRY.find(converted):
-            if entry.id != own_id:
-                documented = entry.expectation(documented, converted)
+        return converted, [entry for entry in REGISTRY.find(converted) if entry.id != self.own_id]
+
+    def __call__(self, check: Check, reference: object) -> object:
+        converted, entries = self._documenting(check)
+        documented: object = converted.reference
+        for entry in entries:
+            documented = entry.expectation(documented, converted)
         if isinstance(documented, Outcome):
             if _both_refuse_alike(documented, check):
                 return check.reference
             return documented if documented.raised else documented.value
         return documented
 
-    return model
+    def relax(self, options: Options, check: Check) -> Options:
+        converted, entries = self._documenting(check)
+        for entry in entries:
+            options = entry.relax(options, converted)
+        return options
 
 
 def _both_refuse_alike(documented: Outcome, check: Check) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -326,3 +328,28 @@ def test_sqrt_beyond_its_bound_is_caught(dtype):
         planted[1] = np.nextafter(planted[1], np.inf, dtype=planted.dtype)
     with pytest.raises(Divergence):
         assert_conforms(capture(lambda: torch.from_numpy(planted)), reference, check)
+
+
+def _numpy_int_over_complex(planted=None):
+    op = ops.op("true_divide")
+    form = next(f for f in op.forms if f.label == "operator.truediv")
+    if planted is not None:
+        form = replace(form, call=planted)
+    y = ArrayInput(np.array([1e-45 + 0j, 1e-45j, 3 + 4j], dtype=np.complex64), dt.dtype("complex64"))
+    check_op(op, form, {"x": np.int64(1), "y": y}, "cpu")
+
+
+def test_numpy_scalar_read_as_a_number_takes_that_calls_relaxations():
+    """`np.int64(1) / y` is documented as `1 / y` (numpy-scalar-operand), and so are the positions
+    `1 / y` does not promise (complex-extremal-values: a subnormal divisor gives nan in torch)."""
+    _numpy_int_over_complex()
+
+
+def test_numpy_scalar_read_as_a_number_still_compares_the_other_positions():
+    def planted(x, y):
+        result = x / y
+        result[2] += 1e-3  # a finite, well-conditioned position
+        return result
+
+    with pytest.raises(Divergence, match="values"):
+        _numpy_int_over_complex(planted)
