@@ -101,6 +101,29 @@ def effective(check: Check) -> dict:
     return given
 
 
+def empty_dim_tuple(check: Check) -> bool:
+    """A reduction given dim=()."""
+    return reduction(check) is not None and arguments(check).get("dim", None) == ()
+
+
+def reads_every_dim(check: Check) -> bool:
+    """dim=() given to a reduction that reads it as every dim."""
+    return empty_dim_tuple(check) and reduction(check).name in EMPTY_TUPLE_REDUCES_ALL
+
+
+def dim_of(check: Check):
+    """The dim the op runs along: as given, else the op's default (sort's -1; None for every dim)."""
+    return arguments(check).get("dim", reduction(check).default_dim)
+
+
+def zero_dim_with_dims(check: Check) -> bool:
+    """A forward check of a 0-d x along a dim (given, or the op's default)."""
+    if not is_forward(check) or x_of(check).shape != ():
+        return False
+    dim = dim_of(check)
+    return dim is not None and dim != ()
+
+
 def refusal(check: Check):
     """The catalog entry's dtype refusal that applies to this forward check, if any."""
     return reduction(check).refusal(x_of(check), arguments(check)) if is_forward(check) else None

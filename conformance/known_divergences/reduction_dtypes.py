@@ -1,0 +1,122 @@
+"""Known divergences of the dtypes reductions compute in and return (suites/test_reductions.py):
+mean with dtype= reads its input in float32; sums of unsigned integers, all/any of uint8 and
+logsumexp of integers give other dtypes than NumPy's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from conformance import dtypes as dt
+from conformance.check import Check
+from conformance.divergences import GivesDtype, KnownDivergence, Returns
+from conformance.known_divergences.reduction_checks import arguments as _arguments
+from conformance.known_divergences.reduction_checks import effective as _effective
+from conformance.known_divergences.reduction_checks import is_forward as _is_forward
+from conformance.known_divergences.reduction_checks import labels as _labels
+from conformance.known_divergences.reduction_checks import reduction as _reduction
+from conformance.known_divergences.reduction_checks import refusal as _refusal
+from conformance.known_divergences.reduction_checks import x_of as _x
+from conformance.known_divergences.reduction_refusals import torch_refusal as _torch_refusal
+from conformance.normal import as_dtype
+from conformance.ops import reduction_references as ref
+from conformance.outcomes import Outcome
+from conformance.tolerances import Tolerance
+
+_SUMS = ("sum", "nansum", "prod", "cumsum", "cumprod")
+
+
+def _unsigned_sum(check: Check) -> bool:
+    return _is_forward(check) and _x(check).dtype.kind == "uint" and _arguments(check).get("dtype") is None
+
+
+def _uint8_truth(check: Check) -> bool:
+    return _is_forward(check) and _x(check).dtype.name == "uint8"
+
+
+def _integral_logsumexp(check: Check) -> bool:
+    return _is_forward(check) and _x(check).dtype.is_integral
+
+
+def _mean_overflows_when_cast(check: Check) -> bool:
+    """mean with dtype=float16/bfloat16 of an input with finite values that cast to inf there."""
+    if not _is_forward(check) or _reduction(check).name != "mean" or _refusal(check) is not None:
+        return False
+    target, x = _arguments(check).get("dtype"), _x(check)
+    if target is None or target.name not in dt.REDUCED_FLOATS or target == x.dtype:
+        return False
+    values = np.asarray(x.values)
+    return bool((np.isfinite(values) & np.isinf(target.carry(values).astype(np.float64))).any())
+
+
+def _mean_in_float32(check: Check, reference: object) -> Any:
+    """The mean of x read in float32 (not rounded to dtype= first), rounded to dtype=."""
+    x, arguments = _x(check), _effective(check)
+    kept = {k: arguments[k] for k in ("dim", "keepdim") if k in arguments}
+    wide = dt.dtype("float32").carry(x.values).astype(np.float64)
+    if wide.ndim == 0 and kept.get("dim") not in (None, ()):  # a 0-d input's dim 0: one element
+        return as_dtype(wide, arguments["dtype"])
+    try:
+        return as_dtype(np.asarray(ref.mean(np, wide, **kept)), arguments["dtype"])
+    except Exception as error:
+        return _torch_refusal(check, error) or Outcome(error=error)
+
+
+def _float32_mean_bound(check: Check) -> Tolerance:
+    """The mean's bound (`sum_bound`, divided by n) over the values as torch reads them, in
+    float32: the catalog's bound reads them in dtype=, where they overflow and count for nothing."""
+    x, arguments = _x(check), _effective(check)
+    wide = dt.dtype("float32").carry(x.values).astype(np.float64)
+    bound = ref.sum_bound(wide, "float32", {k: v for k, v in arguments.items() if k != "dtype"}, divide=True)
+    return Tolerance(arguments["dtype"].eps, bound.atol)
+
+
+MEAN_READS_IN_FLOAT32 = KnownDivergence(
+    id="mean-dtype-reads-in-float32",
+    ops=_labels(("mean",)),
+    summary="mean with dtype=float16/bfloat16 reads the input in float32, not cast to dtype= first as NumPy "
+    "(and torch's documentation) do: values that overflow the dtype still average to a finite mean",
+    example="torch.mean(torch.tensor([70000., -70000.]), dtype=torch.float16)  # 0.; "
+    "np.mean(np.float32([70000, -70000]), dtype=np.float16)  # nan",
+    reason="torch's mean accumulates float16 and bfloat16 results in float32 from the input as it is; "
+    "sum with dtype= casts first",
+    torch_gives=Returns(_mean_in_float32, "the mean of the input in float32, rounded to dtype="),
+    tolerance=_float32_mean_bound,
+    when=_mean_overflows_when_cast,
+    link="https://pytorch.org/docs/stable/generated/torch.mean.html",
+)
+
+# the result dtypes (last in the registry's reductions: they restate the results the entries before them model)
+ENTRIES: list[KnownDivergence] = [
+    KnownDivergence(
+        id="unsigned-sums-give-int64",
+        ops=_labels(_SUMS),
+        summary="sums and products of unsigned integers give int64 in torch, uint64 in NumPy",
+        example="torch.sum(torch.tensor([200], dtype=torch.uint8)).dtype  # int64; np.sum(np.uint8([200])).dtype  # uint64",
+        reason="torch accumulates every integral input in int64 unless dtype= says otherwise; NumPy keeps the sign",
+        torch_gives=GivesDtype("int64"),
+        when=_unsigned_sum,
+        link="https://pytorch.org/docs/stable/generated/torch.sum.html",
+    ),
+    KnownDivergence(
+        id="all-any-of-uint8-give-uint8",
+        ops=_labels(("all", "any")),
+        summary="all/any of a uint8 tensor give uint8 (0 or 1), not bool",
+        example="torch.all(torch.tensor([1, 2], dtype=torch.uint8))  # tensor(1, dtype=torch.uint8)",
+        reason="torch documents it: 'For uint8 the dtype of output is uint8 itself' (kept for compatibility)",
+        torch_gives=GivesDtype("uint8"),
+        when=_uint8_truth,
+        link="https://pytorch.org/docs/stable/generated/torch.all.html",
+    ),
+    KnownDivergence(
+        id="logsumexp-of-integers-gives-float32",
+        ops=_labels(("logsumexp",)),
+        summary="logsumexp of integers and bools computes in torch's default dtype (float32); NumPy's would be float64",
+        example="torch.logsumexp(torch.tensor([1, 2]), 0).dtype  # float32",
+        reason="torch promotes integral inputs of floating ops to the default dtype",
+        torch_gives=GivesDtype("float32"),
+        when=_integral_logsumexp,
+        link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
+    ),
+]
