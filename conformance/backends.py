@@ -248,10 +248,10 @@ def tensor_to_numpy(tensor: torch.Tensor) -> np.ndarray:
         raise TypeError(f"the suite cannot read tensors of {tensor.dtype}")
     with warnings.catch_warnings():
         # complex32 results are read deliberately; torch warns that the dtype is experimental
-        warnings.filterwarnings("ignore", message="ComplexHalf support is experimental")
+        warnings.filterwarnings("ignore", message="(ComplexHalf|BComplex32) support is experimental")
         tensor = tensor.detach().resolve_conj().resolve_neg().to("cpu").contiguous()
-    # how the bytes are read: bfloat16 as its bits, complex32 as pairs of float16
-    storage = {"bfloat16": np.dtype(np.uint16), "complex32": np.dtype(np.float16)}.get(dtype.name, dtype.numpy)
+    # how the bytes are read: bfloat16 as its bits, complex32 as pairs of float16, bcomplex32 of bfloat16 bits
+    storage = {"bfloat16": np.uint16, "complex32": np.float16, "bcomplex32": np.uint16}.get(dtype.name, dtype.numpy)
     nbytes = tensor.numel() * tensor.element_size()
     if nbytes == 0:
         raw = np.empty(0, dtype=storage)
@@ -260,6 +260,8 @@ def tensor_to_numpy(tensor: torch.Tensor) -> np.ndarray:
         raw = np.frombuffer(buffer, dtype=storage).copy()
     if dtype.name == "bfloat16":
         raw = dt.bfloat16_from_bits(raw)
+    elif dtype.name == "bcomplex32":
+        raw = dt.bfloat16_from_bits(raw).view(np.complex64)  # (real, imaginary) pairs, widened exactly
     elif dtype.name == "complex32":
         raw = raw.astype(np.float32).view(np.complex64)  # (real, imaginary) pairs, widened exactly
     return raw.reshape(tuple(tensor.shape))

@@ -33,7 +33,8 @@ class DType:
 
     @property
     def part(self) -> np.dtype:
-        """The NumPy float dtype that holds one real part of a floating or complex value."""
+        """The NumPy float dtype that holds one real part of a floating or complex value (float32
+        for bfloat16 and bcomplex32's parts)."""
         if self.kind == "complex":
             return np.dtype(np.float16 if self.name == "complex32" else np.zeros((), self.numpy).real.dtype)
         return np.dtype(np.float32) if self.name == "bfloat16" else self.numpy
@@ -128,10 +129,16 @@ ALL_DTYPES: tuple[DType, ...] = tuple(
     if d is not None
 )
 
-# Dtypes torch may return (complex32 from float16 with a complex operand) that the suite
-# reads and compares but never draws: NumPy has no dtype for them either.
+# Dtypes torch may return (complex32 from float16 with a complex operand, bcomplex32 from
+# bfloat16 since torch 2.14) that the suite reads and compares but never draws: NumPy has no
+# dtype for them either.
 RESULT_ONLY: tuple[DType, ...] = tuple(
-    d for d in (_dtype("complex32", "complex", numpy_name="complex64"),) if d is not None
+    d
+    for d in (
+        _dtype("complex32", "complex", numpy_name="complex64"),
+        _dtype("bcomplex32", "complex", numpy_name="complex64"),
+    )
+    if d is not None
 )
 
 BY_NAME: dict[str, DType] = {d.name: d for d in (*ALL_DTYPES, *RESULT_ONLY)}
@@ -155,6 +162,8 @@ FLOATS = ("float16", "bfloat16", "float32", "float64")
 # reduced-precision floats: torch computes in float32 ("opmath") and rounds back
 REDUCED_FLOATS = ("float16", "bfloat16")
 COMPLEX = ("complex64", "complex128")
+# complex dtypes of float16 or bfloat16 parts, which torch's promotion may give (RESULT_ONLY)
+HALF_COMPLEX = tuple(d.name for d in RESULT_ONLY)
 NON_COMPLEX = (*INTEGRAL, *FLOATS)
 ALL = tuple(d.name for d in ALL_DTYPES)
 NATIVE_NUMPY = tuple(d.name for d in ALL_DTYPES if d.native_numpy)
@@ -241,7 +250,7 @@ def _float_facts(name: str) -> tuple[float, float, float, float]:
     kind = dtype(name)
     if kind.kind not in ("float", "complex"):
         raise ValueError(f"{name} is not a floating or complex dtype")
-    if name == "bfloat16":
+    if name in ("bfloat16", "bcomplex32"):
         bits = np.array(list(_BFLOAT16_BITS.values()), dtype=np.uint16)
         return tuple(float(v) for v in bfloat16_from_bits(bits))  # type: ignore[return-value]
     info = np.finfo(kind.part)
@@ -284,14 +293,15 @@ def round_to_bfloat16(values: np.ndarray) -> np.ndarray:
 
 def round_to(dtype_name: str, values: np.ndarray) -> np.ndarray:
     """Values rounded to a dtype NumPy lacks, held in its carrier (bfloat16 in float32,
-    complex32 in complex64: each part rounded to float16)."""
+    complex32 and bcomplex32 in complex64: each part rounded to float16 or bfloat16)."""
     if dtype_name == "bfloat16":
         return round_to_bfloat16(values)
-    if dtype_name == "complex32":
+    if dtype_name in ("complex32", "bcomplex32"):
         values = np.array(values, dtype=np.complex64)
+        round_part = round_to_bfloat16 if dtype_name == "bcomplex32" else (lambda part: part.astype(np.float16))
         with np.errstate(over="ignore"):
-            values.real = values.real.astype(np.float16)
-            values.imag = values.imag.astype(np.float16)
+            values.real = round_part(values.real)
+            values.imag = round_part(values.imag)
         return values
     raise ValueError(f"{dtype_name} has a NumPy dtype of its own")
 

@@ -195,7 +195,7 @@ def checked_numbers(check: Check) -> tuple[list[object], str | None]:
     if op.name == "pow":
         base, exponent = free[0][1], free[1][1]
         # (where pow has no kernel for the result, torch refuses that before it converts the exponent)
-        checked = result in (*dt.INTEGRAL, *dt.REDUCED_FLOATS, "complex32") and result not in op.torch_lacks
+        checked = result in (*dt.INTEGRAL, *dt.REDUCED_FLOATS, *dt.HALF_COMPLEX) and result not in op.torch_lacks
         if dt.dtype(result).is_integral and isinstance(as_number(exponent), int) and as_number(exponent) < 0:
             checked = False  # torch refuses a negative integer power before it converts the exponent
         exponent = as_number(exponent)
@@ -510,7 +510,7 @@ def pow_shortcut(check: Check) -> bool:
         return False
     (_, base), (_, exponent) = free
     result = result_dtype(check)
-    if result is None or result not in (*check.op.torch_lacks, "complex32"):
+    if result is None or result not in (*check.op.torch_lacks, *dt.HALF_COMPLEX):
         return False
     base_number, exponent_number = as_number(base), as_number(exponent)
     one_base = base_number is not None and not isinstance(base_number, bool) and base_number == 1

@@ -80,8 +80,10 @@ def promote_types(a: str, b: str) -> str:
 
 
 def _to_complex(name: str) -> str:
-    """c10's toComplexType: float16 gives complex32, bfloat16 and float32 complex64."""
-    return {"float16": "complex32", "bfloat16": "complex64", "float32": "complex64", "float64": "complex128"}.get(
+    """c10's toComplexType: float16 gives complex32, bfloat16 bcomplex32 (from torch 2.14, which
+    has that dtype; complex64 before), float32 complex64."""
+    bfloat16_complex = "bcomplex32" if "bcomplex32" in dt.HALF_COMPLEX else "complex64"
+    return {"float16": "complex32", "bfloat16": bfloat16_complex, "float32": "complex64", "float64": "complex128"}.get(
         name, name
     )
 

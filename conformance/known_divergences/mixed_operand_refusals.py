@@ -91,6 +91,23 @@ ENTRIES: list[KnownDivergence] = [
         link="https://pytorch.org/docs/stable/complex_numbers.html",
     ),
     KnownDivergence(
+        id="no-bcomplex32-kernel",
+        ops=ops.labels(named("add", "sub", "mul", "pow", "logical_and", "logical_or", "logical_xor")),
+        summary=(
+            "add, sub, mul, pow and logical_and/or/xor have no bcomplex32 kernel: bfloat16 with a complex "
+            "operand raises; NumPy computes (in complex64)"
+        ),
+        example="torch.ones(2, dtype=torch.bfloat16) + 1j  # NotImplementedError: \"add_stub\" not implemented for 'BComplex32'",
+        reason=(
+            "torch 2.14 added bcomplex32 (bfloat16 parts) and promotes bfloat16 with a complex number or 0-d "
+            "tensor to it, as float16 to complex32, before these ops have kernels for it (torch.where does)"
+        ),
+        torch_gives=Raises(NotImplementedError, "not implemented for 'BComplex32'"),
+        when=lambda check: mixed.reference_computes(check) and mixed.result_dtype(check) == "bcomplex32",
+        link="https://pytorch.org/docs/stable/complex_numbers.html",
+        since="2.14",
+    ),
+    KnownDivergence(
         id="clamp-complex",
         ops=ops.labels(named("clamp")),
         summary="clamp of operands that promote to a complex dtype raises; NumPy clips complex values",

@@ -32,7 +32,7 @@ from conformance.ops.types import (
 
 LIMITED = dt.LIMITED_UNSIGNED_INTS
 # what torch's ordered comparisons and min/max lack: complex (unordered) and the limited unsigned ints
-UNORDERED = (*LIMITED, *dt.COMPLEX, "complex32")
+UNORDERED = (*LIMITED, *dt.COMPLEX, *dt.HALF_COMPLEX)
 
 
 def binary(name, reference, dtypes, *, operators=(), method_name=None, inplace_name="", **fields) -> Op:
@@ -136,7 +136,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         operators=("truediv", "itruediv"),
         gradient=Gradient(lambda x, y: (1 / y, -x / y**2), within(nonzero=True)),
         integers_to_float=True,
-        torch_lacks=("complex32",),
+        torch_lacks=dt.HALF_COMPLEX,
         ulps=0,
     ),
     binary(
@@ -284,7 +284,7 @@ ELEMENTWISE: tuple[Op, ...] = (
         family="transcendental",
         gradient=d.derivative(lambda x: -1 / x**2, within(nonzero=True)),
         integers_to_float=True,
-        torch_lacks=("complex32",),
+        torch_lacks=dt.HALF_COMPLEX,
         ulps=0,
     ),
     # correctly rounded by IEEE 754; torch's CPU float32/float64 sqrt is 1 ulp off (sqrt-within-one-ulp)
