@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
-from conformance.ops.reductions import Reduction
+from conformance.ops.reduction_types import Reduction
 from strategies.layouts import layouts as layout_strategy
 from strategies.shapes import shapes, sized_shapes
 from strategies.values import array_inputs

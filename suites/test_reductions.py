@@ -31,7 +31,8 @@ from conformance.compare import Options
 from conformance.inputs import ArrayInput
 from conformance.layouts import Layout
 from conformance.normal import as_dtype, is_cupy_array
-from conformance.ops.reductions import REDUCTIONS, Reduction, split_arguments, torch_argument
+from conformance.ops.reduction_types import Reduction, split_arguments, torch_argument
+from conformance.ops.reductions import REDUCTIONS
 from conformance.oracle import assert_conforms
 from conformance.outcomes import capture
 from conformance.runner import Ran, build_both, check_call

@@ -27,7 +27,8 @@ from conformance.messages import Divergence, DivergenceFixed
 from conformance.normal import as_dtype
 from conformance.ops import linalg as products
 from conformance.ops import reduction_references as ref
-from conformance.ops.reductions import REDUCTIONS, torch_argument
+from conformance.ops.reduction_types import torch_argument
+from conformance.ops.reductions import REDUCTIONS
 from conformance.outcomes import capture
 from conformance.runner import Ran, build_both, check_call, check_op
 

@@ -13,7 +13,8 @@ from conformance import gradients
 from conformance.check import Check
 from conformance.inputs import ArrayInput
 from conformance.normal import as_dtype
-from conformance.ops.reductions import REDUCTIONS, Reduction, arguments_of
+from conformance.ops.reduction_types import Reduction, arguments_of
+from conformance.ops.reductions import REDUCTIONS
 
 # the reductions that read dim=() as every dim (all and any read it as none, as NumPy does)
 EMPTY_TUPLE_REDUCES_ALL = (
