@@ -26,7 +26,7 @@ from conformance.known_divergences import REGISTRY
 from conformance.messages import Divergence, DivergenceFixed
 from conformance.normal import as_dtype
 from conformance.ops import linalg as products
-from conformance.ops import reduction_references as ref
+from conformance.ops import reduction_bounds as bounds
 from conformance.ops.reduction_types import torch_argument
 from conformance.ops.reductions import REDUCTIONS
 from conformance.outcomes import capture
@@ -415,7 +415,7 @@ def test_nanmean_bound_with_nans(arguments):
     """The bound reads the other terms (a NaN had collapsed it to rtol alone): torch's result and
     one off by half the bound pass, one off by 100 times the bound fails."""
     values = _with_nans()
-    bound = ref.sum_bound(values, "float32", arguments, divide=True)
+    bound = bounds.sum_bound(values, "float32", arguments, divide=True)
     assert np.isfinite(bound.atol) and bound.atol > 0
     reduce("nanmean", values, "float32", arguments)
     reduce("nanmean", values, "float32", arguments, plant=lambda call: call() + 0.5 * bound.atol)

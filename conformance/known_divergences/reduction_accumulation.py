@@ -24,6 +24,7 @@ from conformance.known_divergences.reduction_checks import reduction as _reducti
 from conformance.known_divergences.reduction_checks import refusal as _refusal
 from conformance.known_divergences.reduction_checks import x_of as _x
 from conformance.normal import as_dtype
+from conformance.ops import reduction_bounds as bounds
 from conformance.ops import reduction_references as ref
 from conformance.tolerances import Tolerance
 
@@ -87,9 +88,9 @@ def _half_product_bound(check: Check) -> Tolerance:
     """gamma_(n-1) in the dtype's unit roundoff for the n - 1 products, and the result's rounding (eps)."""
     computed = _arguments(check).get("dtype") or _x(check).dtype
     values = np.asarray(_x(check).values)
-    axes = ref.reduced_axes(values.ndim, _effective(check).get("dim"))
+    axes = bounds.reduced_axes(values.ndim, _effective(check).get("dim"))
     n = math.prod(values.shape[a] for a in axes) if axes else 1
-    return Tolerance(computed.eps + ref.gamma(max(n - 1, 1), computed.eps), 0.0)
+    return Tolerance(computed.eps + bounds.gamma(max(n - 1, 1), computed.eps), 0.0)
 
 
 def _floating_computation(check: Check) -> bool:
@@ -298,7 +299,7 @@ def _negative_zero_may_differ(check: Check) -> bool:
     if _reduction(check).name not in _ZERO_SUMS:
         return any(bool(mask.any()) for mask in negative)
     for mask in negative:
-        axes = ref.reduced_axes(mask.ndim, _effective(check).get("dim"))
+        axes = bounds.reduced_axes(mask.ndim, _effective(check).get("dim"))
         if bool(np.any(np.all(mask, axis=axes) & np.any(mask, axis=axes))):
             return True
     return False

@@ -32,7 +32,7 @@ from conformance.known_divergences.reduction_checks import (
     x_of,
 )
 from conformance.normal import as_dtype
-from conformance.ops import reduction_references as ref
+from conformance.ops import reduction_bounds as bounds
 from conformance.ops.reductions import REDUCTIONS
 from conformance.tolerances import Tolerance
 
@@ -237,14 +237,14 @@ def _half_nanmean_bound(check: Check) -> Tolerance:
     computed = given.get("dtype") or x.dtype
     magnitudes = np.abs(np.asarray(computed.carry(x.values), dtype=np.float64))
     magnitudes = np.where(np.isfinite(magnitudes), magnitudes, 0.0)
-    axes = ref.reduced_axes(magnitudes.ndim, given.get("dim"))
+    axes = bounds.reduced_axes(magnitudes.ndim, given.get("dim"))
     n = math.prod(magnitudes.shape[a] for a in axes) if axes else 1
     with np.errstate(all="ignore"):
         sums = magnitudes.sum(axis=axes) if axes else magnitudes
         _, count, _ = _sum_and_count(check)
         per_element = np.asarray(sums).reshape(-1) / np.maximum(np.asarray(count).reshape(-1), 1)
     largest = float(per_element[np.isfinite(per_element)].max(initial=0.0))
-    accumulation = 2 * ref.gamma(max(n - 1, 1), ref.accumulation_eps(computed))
+    accumulation = 2 * bounds.gamma(max(n - 1, 1), bounds.accumulation_eps(computed))
     return Tolerance(computed.eps, (accumulation + computed.eps) * largest)
 
 

@@ -20,6 +20,7 @@ from conformance.known_divergences.reduction_checks import refusal as _refusal
 from conformance.known_divergences.reduction_checks import x_of as _x
 from conformance.known_divergences.reduction_refusals import torch_refusal as _torch_refusal
 from conformance.normal import as_dtype
+from conformance.ops import reduction_bounds as bounds
 from conformance.ops import reduction_references as ref
 from conformance.outcomes import Outcome
 from conformance.tolerances import Tolerance
@@ -68,7 +69,7 @@ def _float32_mean_bound(check: Check) -> Tolerance:
     float32: the catalog's bound reads them in dtype=, where they overflow and count for nothing."""
     x, arguments = _x(check), _effective(check)
     wide = dt.dtype("float32").carry(x.values).astype(np.float64)
-    bound = ref.sum_bound(wide, "float32", {k: v for k, v in arguments.items() if k != "dtype"}, divide=True)
+    bound = bounds.sum_bound(wide, "float32", {k: v for k, v in arguments.items() if k != "dtype"}, divide=True)
     return Tolerance(arguments["dtype"].eps, bound.atol)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from conformance import dtypes as dt
 from conformance.ops import derivatives as d
+from conformance.ops import reduction_bounds as bounds
 from conformance.ops import reduction_references as ref
 from conformance.ops import reduction_results as results
 from conformance.ops.reduction_refusals import (
@@ -92,7 +93,7 @@ OPS: tuple[Op, ...] = (
         ref.sum_,
         gradient=_gradient(d.sum_vjp),
         dtype_argument=_SUM_DTYPES,
-        accuracy=ref.sum_bound,
+        accuracy=bounds.sum_bound,
         refuses=(LIMITED_DTYPE_ARGUMENT,),
         differentiable=True,
     ),
@@ -101,7 +102,7 @@ OPS: tuple[Op, ...] = (
         ref.mean,
         gradient=_gradient(d.mean_vjp),
         dtype_argument=_MEAN_DTYPES,
-        accuracy=lambda values, dtype, arguments: ref.sum_bound(values, dtype, arguments, divide=True),
+        accuracy=lambda values, dtype, arguments: bounds.sum_bound(values, dtype, arguments, divide=True),
         refuses=(Refusal(INTEGRAL, r"mean\(\): could not infer output dtype"),),
         differentiable=True,
     ),
@@ -110,7 +111,7 @@ OPS: tuple[Op, ...] = (
         ref.var,
         gradient=_gradient(d.var_vjp, d.centred_scale),
         options=("correction",),
-        accuracy=ref.variance_bound,
+        accuracy=bounds.variance_bound,
         refuses=(Refusal(INTEGRAL, r"std and var only support floating point and complex dtypes"),),
         differentiable=True,
     ),
@@ -119,7 +120,7 @@ OPS: tuple[Op, ...] = (
         ref.std,
         gradient=_gradient(d.std_vjp, std_scale),
         options=("correction",),
-        accuracy=lambda values, dtype, arguments: ref.variance_bound(values, dtype, arguments, root=True),
+        accuracy=lambda values, dtype, arguments: bounds.variance_bound(values, dtype, arguments, root=True),
         refuses=(Refusal(INTEGRAL, r"std and var only support floating point and complex dtypes"),),
         differentiable=True,
     ),
@@ -141,7 +142,7 @@ OPS: tuple[Op, ...] = (
         ref.nansum,
         gradient=_gradient(d.sum_vjp),
         dtype_argument=_SUM_DTYPES,
-        accuracy=ref.sum_bound,
+        accuracy=bounds.sum_bound,
         refuses=(LIMITED_DTYPE_ARGUMENT, *NANSUM_COMPLEX),
         differentiable=True,
     ),
@@ -150,7 +151,7 @@ OPS: tuple[Op, ...] = (
         ref.nanmean,
         gradient=_gradient(d.mean_vjp),
         dtype_argument=_MEAN_DTYPES,
-        accuracy=lambda values, dtype, arguments: ref.sum_bound(values, dtype, arguments, divide=True),
+        accuracy=lambda values, dtype, arguments: bounds.sum_bound(values, dtype, arguments, divide=True),
         refuses=(
             Refusal(INTEGRAL, r"nanmean\(\): expected input to have floating point or complex dtype", on="input"),
             *NANSUM_COMPLEX,
@@ -162,7 +163,7 @@ OPS: tuple[Op, ...] = (
         ref.prod,
         dims=("absent", "int"),
         dtype_argument=_SUM_DTYPES,
-        accuracy=ref.product_bound,
+        accuracy=bounds.product_bound,
         refuses=(LIMITED_DTYPE_ARGUMENT,),
         differentiable=True,
     ),
@@ -170,7 +171,7 @@ OPS: tuple[Op, ...] = (
         "logsumexp",
         ref.logsumexp,
         dims=("int", "tuple"),
-        accuracy=ref.logsumexp_bound,
+        accuracy=bounds.logsumexp_bound,
         differentiable=True,
     ),
     reduction(
@@ -223,7 +224,7 @@ OPS: tuple[Op, ...] = (
         dims=("int",),
         keepdim=False,
         dtype_argument=_SUM_DTYPES,
-        accuracy=ref.scan_bound,
+        accuracy=bounds.scan_bound,
         refuses=(SCAN_DTYPE_ARGUMENT,),
         differentiable=True,
     ),
@@ -234,7 +235,7 @@ OPS: tuple[Op, ...] = (
         dims=("int",),
         keepdim=False,
         dtype_argument=_SUM_DTYPES,
-        accuracy=ref.product_bound,
+        accuracy=bounds.product_bound,
         refuses=(SCAN_DTYPE_ARGUMENT,),
         differentiable=True,
     ),
@@ -259,7 +260,7 @@ OPS: tuple[Op, ...] = (
         ref.quantile,
         dims=("absent", "none", "int"),
         options=("q", "interpolation"),
-        accuracy=ref.quantile_bound,
+        accuracy=bounds.quantile_bound,
         refuses=(
             Refusal(
                 tuple(n for n in dt.ALL if n not in ("float32", "float64")),
