@@ -15,7 +15,9 @@ Loaded by the project's `conftest.py`. It adds:
 - the known divergences each test confirmed, as `user_properties` (so they reach
   JUnit XML and travel back from xdist workers) and as a summary at the end;
 - `--conformance-record PATH`: a JSON record of the run (`conformance.record`), with
-  `--conformance-label` naming its environment in a report's columns.
+  `--conformance-label` naming its environment in a report's columns;
+- `--conformance-reproduce VERSION:BLOB`: the selected Hypothesis test runs once, on the
+  example a recorded choice sequence encodes (how `tensor-conformance replay` reruns a test).
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from collections import Counter
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, Phase, settings
-from hypothesis.errors import InvalidArgument
+from hypothesis import HealthCheck, Phase, reproduce_failure, settings
+from hypothesis.errors import DidNotReproduce, InvalidArgument
 
 from conformance import backends, devices, divergences, record, records
 from conformance.dtypes import DType
@@ -97,6 +99,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="TEXT",
         help="the name of this run's environment in a report's columns (e.g. the CI job's), stored in the record",
     )
+    group.addoption(
+        "--conformance-reproduce",
+        default=None,
+        metavar="VERSION:BLOB",
+        help="run each selected Hypothesis test once, on the example this choice sequence encodes (the arguments "
+        "of Hypothesis' @reproduce_failure, as a record keeps them), with no search and no shrinking; an example "
+        "that passes is a pass. tensor-conformance replay passes it, for one test",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -124,6 +134,40 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(
             record.RecordWriter(config, path, config.getoption("conformance_label", None)), "conformance-record"
         )
+    if path:
+        _print_blobs(config, profile)
+    reproduced(config)  # a malformed VERSION:BLOB is a usage error before anything runs
+
+
+def _print_blobs(config: pytest.Config, profile: str | None) -> None:
+    """Turn Hypothesis' print_blob on for this run's profile (on every process: xdist workers
+    too): each failure then carries the choice sequence of its example, which the record keeps
+    so that `replay` can rerun it. The profile is restored when the run ends."""
+    name = profile or settings.get_current_profile_name()
+    before, original = settings.get_current_profile_name(), settings.get_profile(name)
+    if original.print_blob:
+        return
+    settings.register_profile(name, original, print_blob=True)
+    settings.load_profile(name)
+
+    def restore() -> None:
+        settings.register_profile(name, original)
+        settings.load_profile(before)
+
+    config.add_cleanup(restore)
+
+
+def reproduced(config: pytest.Config) -> tuple[str, bytes] | None:
+    """(Hypothesis version, blob) of `--conformance-reproduce VERSION:BLOB`, or None."""
+    option = config.getoption("conformance_reproduce", None)
+    if option is None:
+        return None
+    version, _, blob = option.partition(":")
+    if not re.fullmatch(r"\d+(\.\d+)*", version) or not re.fullmatch(r"[A-Za-z0-9+/]+=*", blob):
+        raise pytest.UsageError(
+            f"--conformance-reproduce {option!r}: give VERSION:BLOB, the arguments of Hypothesis' @reproduce_failure"
+        )
+    return version, blob.encode()
 
 
 def environment(config: pytest.Config) -> dict[str, str]:
@@ -268,10 +312,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
+    reproduce = reproduced(config)
     for item in items:
         reason = _skip_reason(item)
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
+        elif reproduce is not None:
+            if not record.draws_examples(item):
+                item.add_marker(pytest.mark.skip(reason="--conformance-reproduce: Hypothesis draws no examples here"))
+                continue
+            # the wrapped test reads the recipe when it runs: one example, no search, no shrinking
+            reproduce_failure(*reproduce)(getattr(item.obj, "__func__", item.obj))
+
+
+def _passed_when_reproduced(item: pytest.Item, error: BaseException | None) -> bool:
+    """Under --conformance-reproduce, Hypothesis raises DidNotReproduce where the example passed:
+    for a replay that is a pass. (Where the example no longer fits the test, it raises it while
+    handling the cause: that stays a failure.)"""
+    return (
+        isinstance(error, DidNotReproduce)
+        and error.__context__ is None
+        and item.config.getoption("conformance_reproduce", None) is not None
+    )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -280,6 +342,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     entries as properties; with --known-changes=report it does not fail the run."""
     report = yield
     error = call.excinfo.value if call.excinfo is not None else None
+    if report.when == "call" and _passed_when_reproduced(item, error):
+        report.outcome, report.longrepr, error = "passed", None, None
     if item.config.getoption("conformance_record", None) and report.when in ("setup", "call"):
         # the facts a record needs, on the report: they travel back from xdist workers with it
         report.user_properties.append((record.CHECK_PROPERTY, json.dumps(record.check_facts(item))))
@@ -316,7 +380,7 @@ def pytest_runtest_call(item: pytest.Item):
     finally:
         for kind, value in records.drain():
             item.user_properties.append((kind, value))
-        if hasattr(getattr(item, "obj", None), "hypothesis"):  # its examples are drawn: its counts are sampled
+        if record.draws_examples(item):  # its counts are sampled
             item.user_properties.append(("drawn", "true"))
 
 

@@ -9,6 +9,10 @@ reports; the writer builds the record from `pytest_runtest_logreport` alone. The
 replaced atomically (a temporary file, then `os.replace`) every few seconds while the run
 goes on and once at its end, so an interrupted run leaves a valid record of what
 finished, marked incomplete. The format is described in `docs/record-format.md`.
+
+Each divergence Hypothesis found carries the choice sequence of its shrunk example, as
+Hypothesis prints it for `@reproduce_failure` (the plugin turns `print_blob` on while it
+records): `tensor-conformance replay` reruns the test on exactly that example.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import tempfile
 import time
@@ -50,10 +55,15 @@ def _param_text(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def draws_examples(item: pytest.Item) -> bool:
+    """Whether Hypothesis draws the test's examples (else its inputs are fixed: a table test)."""
+    return hasattr(getattr(item, "obj", None), "hypothesis")
+
+
 def check_facts(item: pytest.Item) -> dict[str, Any]:
     """What a record says of a test, read from its parametrization rather than its id:
-    suite, test, op, form, dtype, device, every parameter, and the row it is in a
-    conformance matrix (its id without the device)."""
+    suite, test, op, form, dtype, device, every parameter, the row it is in a
+    conformance matrix (its id without the device), and whether Hypothesis draws its examples."""
     from conformance.dtypes import DType, Group
     from conformance.ops import Form, Op
 
@@ -79,6 +89,7 @@ def check_facts(item: pytest.Item) -> dict[str, Any]:
         "dtype": dtype.name if isinstance(dtype, DType | Group) else (dtype if isinstance(dtype, str) else None),
         "device": device if isinstance(device, str) else None,
         "params": {name: _param_text(value) for name, value in params.items()},
+        "drawn": draws_examples(item),
     }
 
 
@@ -95,10 +106,26 @@ def _first_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
 
 
+# Hypothesis' note on a failure where print_blob is set: "... adding
+# @reproduce_failure('6.170.17', b'AEFaQQo=') as a decorator ..." (the blob is base64)
+_REPRODUCE_FAILURE = re.compile(r"@reproduce_failure\('(?P<version>[^']+)', b'(?P<blob>[A-Za-z0-9+/=]+)'\)")
+
+
+def choices(error: BaseException) -> dict[str, str] | None:
+    """The choice sequence of the example Hypothesis reported with `error`: the Hypothesis version
+    and the blob of its `@reproduce_failure` note; None where it left none (a table test, an
+    explicit example, print_blob off)."""
+    for note in getattr(error, "__notes__", ()):
+        match = _REPRODUCE_FAILURE.search(note) if isinstance(note, str) else None
+        if match:
+            return {"hypothesis": match["version"], "blob": match["blob"]}
+    return None
+
+
 def failure_facts(error: BaseException) -> dict[str, Any]:
     """The verdict of a failed call: `divergence` (the oracle's, or an assertion of the test),
     `changed` (a documented divergence stopped or changed) or `error`, with each divergence's
-    message, portable example and reproducer."""
+    message, portable example, reproducer and Hypothesis choice sequence."""
     from conformance.messages import Divergence, DivergenceChanged, DivergenceFixed
 
     found, entries, errors = [], [], []
@@ -117,10 +144,18 @@ def failure_facts(error: BaseException) -> dict[str, Any]:
                     "message": str(exception).split("\n  reproducer:\n")[0],
                     "example": getattr(exception, "example", None),
                     "reproducer": getattr(exception, "reproducer", None),
+                    "choices": choices(exception),
                 }
             )
         elif isinstance(exception, AssertionError):
-            found.append({"kind": "divergence", "aspect": "assertion", "message": str(exception) or "assertion failed"})
+            found.append(
+                {
+                    "kind": "divergence",
+                    "aspect": "assertion",
+                    "message": str(exception) or "assertion failed",
+                    "choices": choices(exception),
+                }
+            )
         else:
             errors.append(_first_line(exception))
     if errors:

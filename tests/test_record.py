@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import hypothesis
 import pytest
 from recording import PLANTED, make_suite, outcomes, run_recorded
 
@@ -62,6 +63,9 @@ def test_one_record_from_all_workers(pytester, monkeypatch):
     shrunk = example.inputs(divergence["example"])["x"]
     assert shrunk.values.tolist() == [3.0, 1.0, -0.0], "the shrunk example: the smallest float above 2"
     assert divergence["example"]["replay"] == {"runner": "check_op", "dtype": "float32"}
+    # the choice sequence of the shrunk example, which replay reruns a test on, travels back from a worker
+    assert diverging["drawn"] and divergence["choices"]["hypothesis"] == hypothesis.__version__
+    assert divergence["choices"]["blob"] and checks["test_known[cpu]"]["drawn"] is False
     assert checks["test_known[cpu]"]["known"] == ["default-float32"]
     assert checks["test_skipped[cpu]"]["reason"] == "nothing to check here"
     assert checks["test_error[cpu]"]["error"] == "RuntimeError: the harness broke"
