@@ -14,6 +14,7 @@ from pathlib import Path
 from conformance import corpus as corpus_module
 
 EXIT_BAD_INPUT = 2
+REPLAY_TIMEOUT = 300  # seconds a test's rerun may take: collecting its suite and running one example
 
 
 class UsageError(Exception):
@@ -94,7 +95,7 @@ def _chosen(path: str, record: dict, ids: list[str] | None):
 
 
 def command_replay(args: argparse.Namespace) -> int:
-    from conformance.replay import replay
+    from conformance.replay import replay_divergence
 
     [(path, record)] = _records([args.record])
     chosen = _chosen(path, record, args.id)
@@ -104,14 +105,15 @@ def command_replay(args: argparse.Namespace) -> int:
         status = device_availability(args.device)
         if not status:
             raise UsageError(f"--device {args.device}: {status.reason}")
-    lines, still = [], 0
-    for check, divergence in chosen:
-        verdict = replay(divergence.get("example"), args.device)
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout {args.timeout:g}: give a positive number of seconds")
+    still = 0
+    for check, divergence in chosen:  # a line as each is done: a test's rerun takes seconds
+        verdict = replay_divergence(check, divergence, args.device, args.timeout)
         still += verdict.diverges
         fixed = verdict.status in ("conforms", "known") and divergence.get("kind") == "divergence"
-        lines.append(f"{divergence['id']} {check['id']}: {'fixed: ' if fixed else ''}{verdict}")
-    lines.append(f"{still} of {len(chosen)} still diverge(s) on torch {_torch_version()}")
-    print("\n".join(lines))
+        print(f"{divergence['id']} {check['id']}: {'fixed: ' if fixed else ''}{verdict}", flush=True)
+    print(f"{still} of {len(chosen)} still diverge(s) on torch {_torch_version()}")
     return 1 if still else 0
 
 
@@ -213,12 +215,22 @@ def parser() -> Parser:
     replay = commands.add_parser(
         "replay",
         help="run each recorded divergence's example again, without Hypothesis, on this torch",
-        description="Rebuild each recorded divergence's example and run it through the runner and the oracle on "
-        "this machine's torch; say for each whether it still diverges. Exit 1 where one still does.",
+        description="Run each recorded divergence's example again on this machine's torch and say for each whether "
+        "it still diverges. An example of a catalog op run by check_op is rebuilt and run through the runner and "
+        "the oracle here, without Hypothesis; any other reruns its test once (pytest NODEID, from the current "
+        "directory, on the recorded Hypothesis choice sequence: no search, no shrinking). Exit 1 where one still "
+        "diverges.",
     )
     replay.add_argument("record", metavar="RECORD")
     replay.add_argument("--id", action="append", metavar="ID", help="a divergence id or a check's node id (repeatable)")
     replay.add_argument("--device", metavar="DEVICE", help="replay on DEVICE rather than the recorded device")
+    replay.add_argument(
+        "--timeout",
+        type=float,
+        default=REPLAY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"the longest a test's rerun may take (default: {REPLAY_TIMEOUT} s)",
+    )
     replay.set_defaults(run=command_replay)
 
     repro = commands.add_parser("repro", help="print the standalone reproducer of one divergence")
