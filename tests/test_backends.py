@@ -96,6 +96,25 @@ def test_conjugate_and_negative_views_are_resolved():
     )
 
 
+@pytest.mark.parametrize("name", ["complex32", "bcomplex32"])
+def test_half_complex_results_are_read_part_by_part(name):
+    """complex32 and bcomplex32 (torch 2.14) results, which NumPy cannot hold, are read as pairs of
+    float16 or bfloat16 parts, exactly; a part read with the other half type is caught."""
+    if name not in dt.HALF_COMPLEX:
+        pytest.skip(f"this torch has no {name} (torch.{name} is missing)")
+    values = np.array([1.5 - 2j, 1 + 2**-7 * 1j, -0.0 + np.inf * 1j], dtype=np.complex64)
+    carried = dt.round_to(name, values)
+    parts = carried.view(np.float32)  # built from the parts' bits, not by torch's conversion
+    raw = parts.astype(np.float16) if name == "complex32" else dt.bfloat16_bits(parts)
+    tensor = torch.frombuffer(bytearray(raw.tobytes()), dtype=dt.dtype(name).torch)
+    read = tensor_to_numpy(tensor)
+    np.testing.assert_array_equal(read, carried)
+    assert np.signbit(read[2].real)
+    other = "complex32" if name == "bcomplex32" else "bcomplex32"
+    if other in dt.HALF_COMPLEX:  # 1 + 2**-7 has float16 parts but not bfloat16 ones
+        assert not np.array_equal(dt.round_to(other, values), carried)
+
+
 def test_readback_does_not_use_numpy_method(monkeypatch):
     """A broken Tensor.numpy() must not hide itself: the oracle reads raw bytes instead."""
     monkeypatch.setattr(torch.Tensor, "numpy", lambda self, **kw: np.zeros(1))
