@@ -23,6 +23,7 @@ from conformance.compare import Options
 from conformance.divergences import KnownDivergence, Registry
 from conformance.inputs import ArrayInput
 from conformance.known_divergences import REGISTRY
+from conformance.layouts import CONTIGUOUS, Layout
 from conformance.messages import Divergence, DivergenceFixed
 from conformance.normal import as_dtype
 from conformance.ops import linalg as products
@@ -61,13 +62,14 @@ def reduce(
     *,
     plant: Plant | None = None,
     reference: Callable[[np.ndarray], Any] | None = None,
+    layout: Layout = CONTIGUOUS,
 ) -> Ran:
     """The reductions suite's check of `name` on x (as suites/test_reductions.py makes it: the
     catalog's reference, tagged with the result's dtype, and its error bound); torch's result
     replaced by `plant(call)` where given, the reference by `reference(x)` where given."""
     op = next(op for op in REDUCTIONS if op.name == name)
     form, arguments = op.function_form, dict(arguments or {})
-    x = ArrayInput(np.asarray(values, dtype=dt.dtype(dtype).numpy), dt.dtype(dtype))
+    x = ArrayInput(np.asarray(values, dtype=dt.dtype(dtype).numpy), dt.dtype(dtype), layout)
     built = build_both({"x": x}, "cpu")
     result_dtype = arguments.get("dtype") or x.dtype
 
@@ -215,22 +217,9 @@ def test_gemm_flush_on_cuda_fails():
 
 
 # ---------------------------------------------------------------------------
-# sum-starts-at-positive-zero
+# Signs of zero sums: compared (torch 2.13/2.14 and NumPy 2.4 both give +0.0 for -0.0 terms)
 
-ZERO_SUMS = "sum-starts-at-positive-zero"
 SMALLEST = float(np.finfo(np.float32).smallest_subnormal)
-
-
-def _from_first_term(values: np.ndarray) -> np.ndarray:
-    """A reference sum that starts from its first term, as the entry describes NumPy's add.reduce:
-    -0.0 for all -0.0 terms (np.sum of NumPy 2.4 gives +0.0 there, as torch does)."""
-    return np.asarray(np.add.reduce(values, initial=None))
-
-
-def test_positive_zero_sum_of_negative_zeros_passes():
-    reduce("sum", [-0.0, -0.0], "float32", plant=None, reference=_from_first_term)
-    assert confirmed(ZERO_SUMS)
-
 
 ONLY_NEGATIVE_ZEROS = [
     ([-0.0, -0.0, -0.0], "float32", {}),
@@ -238,35 +227,6 @@ ONLY_NEGATIVE_ZEROS = [
     ([[-0.0, -0.0], [1.0, 2.0]], "float32", {"dim": 1}),  # one row of -0.0 terms
     ([-1e-300, -1e-300], "float64", {"dtype": dt.dtype("float32")}),  # -0.0 once cast by dtype=
 ]
-
-
-@pytest.mark.parametrize("name", ["sum", "nansum", "mean", "nanmean"])
-@pytest.mark.parametrize("values, dtype, arguments", ONLY_NEGATIVE_ZEROS)
-def test_either_zero_of_negative_zeros_passes(name, values, dtype, arguments):
-    reduce(name, values, dtype, arguments)
-    reduce(name, values, dtype, arguments, plant=negative_zeros)
-
-
-def test_quantile_of_a_negative_zero_needs_the_entry(monkeypatch):
-    """torch.quantile(tensor([-0.]), 0.) is +0.0, NumPy's -0.0: this entry alone admits it, and
-    without any entry it is a divergence of signed zeros."""
-    only(monkeypatch, ZERO_SUMS)
-    reduce("quantile", [-0.0], "float32", {"q": 0.0})
-    only(monkeypatch)
-    with pytest.raises(Divergence, match="signed zeros"):
-        reduce("quantile", [-0.0], "float32", {"q": 0.0})
-
-
-@pytest.mark.parametrize(
-    "name, arguments", [("sum", {}), ("nansum", {}), ("mean", {}), ("nanmean", {}), ("quantile", {"q": 0.5})]
-)
-@pytest.mark.parametrize("wrong", [SMALLEST, -SMALLEST])
-def test_nonzero_result_of_negative_zeros_fails(name, arguments, wrong):
-    """The sign of a zero is not compared there, its value is: the smallest subnormal is wrong."""
-    with pytest.raises(Divergence, match="values"):
-        reduce(name, [-0.0, -0.0], "float32", arguments, plant=filled(wrong))
-
-
 BESIDE_OTHER_TERMS = [
     ([-0.0, 0.0], "float32", {}),  # a +0.0 term: +0.0 in every order
     ([-0.0, 1.0, -1.0], "float32", {}),  # terms that cancel: +0.0
@@ -278,15 +238,37 @@ NAN_AS_ZERO = [([-0.0, float("nan")], "float32", {})]  # nansum reads NaN as a +
 
 @pytest.mark.parametrize(
     "name, values, dtype, arguments",
-    [(name, *case) for name in ("sum", "nansum", "mean", "nanmean") for case in BESIDE_OTHER_TERMS]
+    [
+        (name, *case)
+        for name in ("sum", "nansum", "mean", "nanmean")
+        for case in ONLY_NEGATIVE_ZEROS + BESIDE_OTHER_TERMS
+    ]
     + [(name, *case) for name in ("nansum", "nanmean") for case in NAN_AS_ZERO],
 )
-def test_negative_zero_sum_beside_other_terms_fails(name, values, dtype, arguments):
-    """Only a sum of -0.0 terms alone may be -0.0: where a result element sums any other term,
-    torch's -0.0 there is a divergence of signed zeros (both sides give +0.0)."""
+def test_sign_of_a_zero_sum_is_compared(name, values, dtype, arguments):
+    """torch's sums start at +0.0 and so does NumPy's add.reduce: a -0.0 result is a divergence of
+    signed zeros, whatever the terms (no entry relaxes the sign of a sum)."""
     reduce(name, values, dtype, arguments)
     with pytest.raises(Divergence, match="signed zeros"):
         reduce(name, values, dtype, arguments, plant=negative_zeros)
+
+
+@pytest.mark.parametrize(
+    "name, arguments", [("sum", {}), ("nansum", {}), ("mean", {}), ("nanmean", {}), ("quantile", {"q": 0.5})]
+)
+@pytest.mark.parametrize("wrong", [SMALLEST, -SMALLEST])
+def test_nonzero_result_of_negative_zeros_fails(name, arguments, wrong):
+    with pytest.raises(Divergence, match="values"):
+        reduce(name, [-0.0, -0.0], "float32", arguments, plant=filled(wrong))
+
+
+def test_quantile_of_a_negative_zero_is_documented():
+    """torch.quantile(tensor([-0.]), 0.) is +0.0 (lerp), NumPy's -0.0: quantile-computes-in-input-dtype
+    documents it; a NaN there is still a divergence."""
+    reduce("quantile", [-0.0], "float32", {"q": 0.0})
+    assert confirmed("quantile-computes-in-input-dtype")
+    with pytest.raises(Divergence):
+        reduce("quantile", [-0.0], "float32", {"q": 0.0}, plant=filled(float("nan")))
 
 
 # ---------------------------------------------------------------------------
@@ -431,3 +413,33 @@ def test_mean_with_nans_compares_the_other_rows():
     reduce("mean", values, "float32", {"dim": 1})
     with pytest.raises(Divergence, match="values"):
         reduce("mean", values, "float32", {"dim": 1}, plant=lambda call: call() + torch.tensor([0.0, 1e-3]))
+
+
+# ---------------------------------------------------------------------------
+# half-nansum-accumulates-in-half
+
+HALF_NANSUM = "half-nansum-accumulates-in-half"
+NOT_COALESCING = Layout(steps=(1, 2), perm=(1, 0))  # torch holds x[2, 150] with strides (2, 3)
+TENTHS = np.full((2, 150), 0.1, dtype=np.float16)
+
+
+@pytest.mark.parametrize("name", ["nansum", "nanmean"])
+def test_half_nansum_in_a_layout_that_does_not_coalesce_passes(name):
+    """torch's float16 nansum of 300 tenths held with strides (2, 3) is 30.3125 (exact: 29.99):
+    added in float16, within gamma_299 in float16's precision."""
+    reduce(name, TENTHS, "float16", layout=NOT_COALESCING)
+    assert confirmed(HALF_NANSUM)
+
+
+def test_half_nansum_beyond_its_bound_fails():
+    with pytest.raises(Divergence, match=f"documented as '{HALF_NANSUM}'"):
+        reduce("nansum", TENTHS, "float16", layout=NOT_COALESCING, plant=lambda call: call() * 1.5)
+
+
+@pytest.mark.parametrize("layout", [CONTIGUOUS, Layout(perm=(1, 0))], ids=["contiguous", "transposed"])
+def test_half_nansum_in_a_coalescing_layout_is_not_relaxed(layout):
+    """Held contiguously (or transposed: one dim once coalesced), torch adds in float32: its strided result is
+    a divergence there."""
+    reduce("nansum", TENTHS, "float16", layout=layout)
+    with pytest.raises(Divergence, match="values"):
+        reduce("nansum", TENTHS, "float16", layout=layout, plant=filled(30.3125))

@@ -272,39 +272,6 @@ def _torch_quantile(check: Check, reference: object) -> Any:
     return as_dtype(_quantile_in_dtype(check, np.asarray(x.values, dtype=np.float64)), x.dtype)
 
 
-_ZERO_SUMS = ("sum", "nansum", "mean", "nanmean")
-
-
-def _negative_zeros(check: Check) -> list[np.ndarray]:
-    """Where x, in the dtype= it is cast to first, holds -0.0: a mask per part (real and
-    imaginary for complex values); none for integers and bools."""
-    values = np.asarray(_x(check).values)
-    target = _arguments(check).get("dtype")
-    if target is not None:
-        with np.errstate(all="ignore"):
-            values = np.asarray(dt.dtype(target).carry(values))
-    if values.dtype.kind not in "fc":
-        return []
-    parts = (values.real, values.imag) if values.dtype.kind == "c" else (values,)
-    return [(part == 0) & np.signbit(part) for part in parts]
-
-
-def _negative_zero_may_differ(check: Check) -> bool:
-    """Where either side's zero result may be -0.0. A sum (and a mean) is -0.0 only where all its
-    terms are -0.0 (a +0.0 term, or terms that cancel, give +0.0 in every order; nansum reads a
-    NaN as +0.0): some result element reduces -0.0 terms alone, and which zero it gives depends
-    on where each side's accumulator starts. A quantile where x holds a -0.0 (an order statistic
-    may be that -0.0, and lerp gives +0.0)."""
-    negative = _negative_zeros(check)
-    if _reduction(check).name not in _ZERO_SUMS:
-        return any(bool(mask.any()) for mask in negative)
-    for mask in negative:
-        axes = bounds.reduced_axes(mask.ndim, _effective(check).get("dim"))
-        if bool(np.any(np.all(mask, axis=axes) & np.any(mask, axis=axes))):
-            return True
-    return False
-
-
 ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="partial-sums-overflow",
@@ -356,21 +323,6 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(_positive_zero_start, "NumPy's cumsum with -0.0 as +0.0"),
         when=_negative_zero_prefix,
         link="https://pytorch.org/docs/stable/generated/torch.cumsum.html",
-    ),
-    KnownDivergence(
-        id="sum-starts-at-positive-zero",
-        ops=_labels((*_ZERO_SUMS, "quantile", "nanquantile")),
-        summary="sum, nansum, mean, nanmean and quantile of terms that are all -0.0 (after a dtype= cast) may give "
-        "either zero: torch's and NumPy's accumulators start differently",
-        example="torch.sum(torch.tensor([-0.]))  # tensor(0.); np.sum(np.array([-0.]))  # -0.0; "
-        "torch.quantile(torch.tensor([-0.]), 0.)  # tensor(0.)",
-        reason="torch's reductions start their accumulator at +0.0 (and quantile interpolates with lerp, "
-        "low + w (high - low)), and +0.0 + -0.0 is +0.0, but a single element cast by dtype= is passed through; "
-        "NumPy's add.reduce starts from the first term, and from +0.0 where it sums in another dtype; the signs "
-        "of zero results are not compared there (the values are)",
-        signed_zeros=False,
-        when=lambda check: _is_forward(check) and _negative_zero_may_differ(check),
-        link="https://pytorch.org/docs/stable/generated/torch.sum.html",
     ),
     KnownDivergence(
         id="complex-cumprod-from-one",
