@@ -28,8 +28,7 @@ WELL_CONDITIONED_MAGNITUDE = (1e-2, 1e2)
 
 def float_specials(dtype: dt.DType) -> list[float]:
     """The special values of a floating dtype (of each part of a complex one)."""
-    largest, subnormal = dtype.largest, dtype.smallest_subnormal
-    tiny = float(np.finfo(np.float32).tiny) if dtype.name == "bfloat16" else dtype.smallest_normal
+    largest, subnormal, tiny = dtype.largest, dtype.smallest_subnormal, dtype.smallest_normal
     return [math.nan, math.inf, -math.inf, 0.0, -0.0, subnormal, -subnormal, tiny, largest, -largest]
 
 
