@@ -9,8 +9,8 @@ CuPy's) result for the same operands. Python scalars range over every magnitude 
 `strategies.mixed_operands`): inside the tensor dtype's range, at its edges and past
 them, up to ints beyond 64 bits, floats past the dtype's largest value, NaN and the
 infinities. torch's type promotion of scalars and 0-d tensors is a documented divergence
-(`torch-type-promotion`); the others found here are in `known_divergences/copies.py` and
-`known_divergences/mixed_operands.py`.
+(`torch-type-promotion`); the others found here are in `known_divergences/mixed_operand_*.py`,
+`known_divergences/mixed_operands.py` and `known_divergences/python_data.py`.
 
 Python ints beyond 64 bits are drawn next to floating and complex tensors only: with
 integral tensors (or where's two number branches) both sides raise OverflowError, but the

@@ -8,6 +8,7 @@ it cannot promote (dispatch), a Python int past 64 bits (conversion), no overloa
 
 from __future__ import annotations
 
+from conformance import mixed_operand_models as models
 from conformance import mixed_operands as mixed
 from conformance import ops
 from conformance.divergences import KnownDivergence, Raises
@@ -163,7 +164,7 @@ ENTRIES: list[KnownDivergence] = [
             "an integer is required|unsupported operand|must be Tensor, not numpy.uint64|not supported between"
             "|unsupported ScalarType",
         ),
-        when=mixed.unless_reference_raises(TypeError, mixed.numpy_uint64_past_int64),
+        when=mixed.unless_reference_raises(TypeError, models.numpy_uint64_past_int64),
         link="https://pytorch.org/docs/stable/generated/torch.tensor.html",
     ),
     KnownDivergence(
@@ -219,7 +220,7 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.ones(2) == np.ones(2)[::-1]  # ValueError: At least one stride in the given numpy array is negative",
         reason="== converts the array with torch.as_tensor (see ndarray-equality-by-torch), which refuses negative strides",
         torch_gives=Raises(ValueError, "stride.*negative"),
-        when=mixed.unless_reference_raises(ValueError, mixed.ndarray_with_negative_strides_compared),
+        when=mixed.unless_reference_raises(ValueError, models.ndarray_with_negative_strides_compared),
         link="https://github.com/pytorch/pytorch/issues/92680",
     ),
     KnownDivergence(

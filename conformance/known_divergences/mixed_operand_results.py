@@ -4,6 +4,7 @@ torch's result. The conditions and models live in `conformance.mixed_operands`."
 
 from __future__ import annotations
 
+from conformance import mixed_operand_models as models
 from conformance import mixed_operands as mixed
 from conformance import ops
 from conformance.divergences import KnownDivergence, Returns
@@ -25,8 +26,8 @@ ENTRIES: list[KnownDivergence] = [
             "torch's argument parser takes NumPy scalars as Scalars, like Python numbers, which NEP 50 makes "
             "strong in NumPy 2; torch then behaves as documented for that Python number"
         ),
-        torch_gives=mixed.ReturnsUnlessRefused(
-            mixed.as_with_python_numbers("numpy-scalar-operand"),
+        torch_gives=models.ReturnsUnlessRefused(
+            models.as_with_python_numbers("numpy-scalar-operand"),
             "torch's documented result with Python numbers",
             where_reference_raises=True,
         ),
@@ -40,7 +41,7 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.clamp(torch.ones(2, dtype=torch.int8), torch.tensor(2.5, dtype=torch.float64), 3).dtype  # float32",
         reason="torch.clamp(Tensor, Scalar?, Scalar?) is the overload that matches, and the parser converts a 0-d tensor to a Scalar",
         torch_gives=Returns(
-            mixed.as_with_python_numbers("clamp-zero-dim-bound-as-number"),
+            models.as_with_python_numbers("clamp-zero-dim-bound-as-number"),
             "torch's documented result with the bound as a Python number",
             where_reference_raises=True,
         ),
@@ -54,9 +55,9 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.pow(1, torch.ones(2, dtype=torch.uint16))  # tensor([1, 1], dtype=torch.uint16); torch.pow(2, ...)  # NotImplementedError",
         reason="pow with a Scalar base of 1, or a Scalar exponent of 0 or 1, fills ones or copies the base before it dispatches",
         torch_gives=Returns(
-            mixed.pow_shortcut_result, "ones, or the base, in torch's promoted dtype", where_reference_raises=True
+            models.pow_shortcut_result, "ones, or the base, in torch's promoted dtype", where_reference_raises=True
         ),
-        when=mixed.pow_shortcut,
+        when=models.pow_shortcut,
         link="https://pytorch.org/docs/stable/generated/torch.pow.html",
     ),
     KnownDivergence(
@@ -65,8 +66,8 @@ ENTRIES: list[KnownDivergence] = [
         summary="`==` converts an ndarray operand to a tensor: torch's promotion applies (uint16 with bool raises)",
         example="torch.ones(2, dtype=torch.uint16) == np.ones(2, bool)  # RuntimeError: Promotion for uint16, uint32, uint64 types is not supported",
         reason="Tensor.__eq__ accepts array-likes and converts them, where the other operators hand the call to NumPy",
-        torch_gives=mixed.ReturnsUnlessRefused(
-            mixed.as_with_python_numbers("ndarray-equality-by-torch"),
+        torch_gives=models.ReturnsUnlessRefused(
+            models.as_with_python_numbers("ndarray-equality-by-torch"),
             "torch's documented result with the array as a tensor",
             where_reference_raises=True,
         ),
@@ -83,9 +84,9 @@ ENTRIES: list[KnownDivergence] = [
         ),
         reason="pow(Tensor, Scalar) keeps a floating exponent in double precision for float32 and complex64 results (NEP 50 converts a Python float to the array's float32)",
         torch_gives=Returns(
-            mixed.pow_with_unrounded_exponent, "pow with the exponent unrounded, rounded once to the result dtype"
+            models.pow_with_unrounded_exponent, "pow with the exponent unrounded, rounded once to the result dtype"
         ),
-        when=mixed.pow_float32_number_exponent,
+        when=models.pow_float32_number_exponent,
         link="https://pytorch.org/docs/stable/generated/torch.pow.html",
     ),
     KnownDivergence(
@@ -98,9 +99,9 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.pow(2, torch.tensor([-1]))  # tensor([0]); torch.tensor([2]) ** -1  # RuntimeError; np.power(2, np.array([-1]))  # ValueError",
         reason="torch computes integer powers in integer arithmetic (see integer-pow-negative-exponent) and checks a Scalar exponent's sign first",
         torch_gives=Returns(
-            mixed.integer_pow_by_torch, "1 for base 1, +-1 for base -1, 0 otherwise", where_reference_raises=True
+            models.integer_pow_by_torch, "1 for base 1, +-1 for base -1, 0 otherwise", where_reference_raises=True
         ),
-        when=mixed.integer_pow_negative_exponent,
+        when=models.integer_pow_negative_exponent,
         link="https://pytorch.org/docs/stable/generated/torch.pow.html",
     ),
     KnownDivergence(
@@ -112,8 +113,8 @@ ENTRIES: list[KnownDivergence] = [
             "Tensor's operators decline an ndarray, and ndarray's reflected operator computes with the tensor "
             "as an array, wrapping the result as a tensor; torch's own promotion and refusals do not apply"
         ),
-        torch_gives=Returns(mixed.numpy_result, "NumPy's result, as a tensor", where_reference_raises=True),
-        when=mixed.ndarray_operator_by_numpy,
+        torch_gives=Returns(models.numpy_result, "NumPy's result, as a tensor", where_reference_raises=True),
+        when=models.ndarray_operator_by_numpy,
         link="https://github.com/pytorch/pytorch/issues/59237",
     ),
     KnownDivergence(
@@ -122,8 +123,8 @@ ENTRIES: list[KnownDivergence] = [
         summary="`ndarray / tensor` is computed as tensor.reciprocal() * ndarray (by NumPy): the reciprocal's dtype decides",
         example="(np.array([True]) / torch.tensor([True])).dtype  # torch.float32; np.array([True]) / np.array([True])  # float64",
         reason="Tensor.__rtruediv__ is self.reciprocal() * other, and the product with an ndarray falls back to NumPy",
-        torch_gives=Returns(mixed.reciprocal_times_ndarray, "NumPy's product of the reciprocal tensor and the array"),
-        when=lambda check: mixed.ndarray_divided_by_tensor(check) and not bfloat16_with_ndarray(check),
+        torch_gives=Returns(models.reciprocal_times_ndarray, "NumPy's product of the reciprocal tensor and the array"),
+        when=lambda check: models.ndarray_divided_by_tensor(check) and not bfloat16_with_ndarray(check),
         link="https://github.com/pytorch/pytorch/blob/main/torch/_tensor.py",
     ),
     KnownDivergence(
@@ -138,8 +139,8 @@ ENTRIES: list[KnownDivergence] = [
             "torch's in-place ops promote their operands as the out-of-place ops do and cast the result into self "
             "where c10's canCast allows it (no complex to real, floating to integral, or non-bool to bool)"
         ),
-        torch_gives=mixed.ReturnsUnlessRefused(
-            mixed.inplace_result(lambda check: mixed.out_of_place_documented),
+        torch_gives=models.ReturnsUnlessRefused(
+            models.inplace_result(lambda check: models.out_of_place_documented),
             "the out-of-place result, cast into self",
             where_reference_raises=True,
         ),

@@ -1,7 +1,9 @@
 """Known divergences of mixed operands that torch reads in ways of its own
 (suites/test_mixed_operands.py): NumPy scalars torch misreads, ndarrays under `!=` and the
-in-place operators, and NumPy bools inside Python data. Conditions and models live in
-`conformance.mixed_operands`; the entries that read operands faithfully are in copies.py.
+in-place operators, and NumPy bools inside Python data. Conditions live in
+`conformance.mixed_operands`, models in `conformance.mixed_operand_models` and
+`conformance.python_data`; the entries that read operands faithfully are in
+mixed_operand_results.py and mixed_operand_refusals.py.
 
 Every entry here was confirmed with the standalone example it gives on torch 2.13.0 and 2.14.1
 (`since`); older releases were not checked.
@@ -16,8 +18,9 @@ from dataclasses import replace
 import numpy as np
 
 from conformance import dtypes as dt
+from conformance import mixed_operand_models as models
 from conformance import mixed_operands as mixed
-from conformance import ops, promotion
+from conformance import ops, promotion, python_data
 from conformance.check import Check
 from conformance.divergences import KnownDivergence, Raises, Returns
 from conformance.inputs import ArrayInput
@@ -32,7 +35,7 @@ def numpy_scalar_operand_of(name: str) -> Callable[[Check], bool]:
 
     def applies(check: Check) -> bool:
         numbers = [v for _, v in mixed.free_values(check) if isinstance(v, np.generic)]
-        return any(isinstance(v, scalar_type) for v in numbers) and not mixed.wide_numpy_uint64(check)
+        return any(isinstance(v, scalar_type) for v in numbers) and not models.wide_numpy_uint64(check)
 
     return applies
 
@@ -58,7 +61,7 @@ def _identity_comparison(check: Check, reference: object) -> bool:
 
 def _declined_by_inplace_operator(check: Check) -> bool:
     """An operand Tensor's in-place operators decline: an ndarray, a np.uint64 past int64's range."""
-    return mixed.ndarray_operand(check) or mixed.wide_numpy_uint64(check)
+    return mixed.ndarray_operand(check) or models.wide_numpy_uint64(check)
 
 
 def _complex_bound(value: object) -> complex | None:
@@ -92,7 +95,7 @@ def clamp_with_real_bounds(check: Check, reference: object) -> object:
                 error=ExpectedError(RuntimeError, "value cannot be converted to type double without overflow")
             )
         inputs[name] = number.real
-    model = mixed.as_with_python_numbers("clamp-complex-number-bound-on-floating")
+    model = models.as_with_python_numbers("clamp-complex-number-bound-on-floating")
     return model(replace(check, inputs=inputs), reference)
 
 
@@ -101,10 +104,10 @@ def numpy_bool_in_integer_data(check: Check) -> bool:
     data = check.inputs.get("data")
     if not isinstance(data, list | tuple) or check.inputs.get("dtype") is not None:
         return False
-    if not any(isinstance(v, np.bool_) for v in mixed.leaves(data)):
+    if not any(isinstance(v, np.bool_) for v in python_data.leaves(data)):
         return False
     try:
-        return dt.dtype(mixed.inferred_dtype(data)).kind in ("int", "uint")
+        return dt.dtype(python_data.inferred_dtype(data)).kind in ("int", "uint")
     except promotion.PromotionError:  # torch refuses the promotion first
         return False
 
@@ -130,8 +133,8 @@ ENTRIES: list[KnownDivergence] = [
             "its __float__; torch then behaves as documented for that Python float (in place: `x += np.False_` on a "
             "bool tensor raises, the float result cannot be cast into it)"
         ),
-        torch_gives=mixed.ReturnsUnlessRefused(
-            mixed.as_with_python_numbers("numpy-bool-scalar-read-as-float"),
+        torch_gives=models.ReturnsUnlessRefused(
+            models.as_with_python_numbers("numpy-bool-scalar-read-as-float"),
             "torch's documented result with the np.bool_ as a Python float",
             where_reference_raises=True,
         ),
@@ -152,8 +155,8 @@ ENTRIES: list[KnownDivergence] = [
             "parser reads such a NumPy scalar through its __float__, which drops the imaginary part (with a "
             "ComplexWarning); torch then behaves as documented for that Python float"
         ),
-        torch_gives=mixed.ReturnsUnlessRefused(
-            mixed.as_with_python_numbers("numpy-complex64-scalar-real-part"),
+        torch_gives=models.ReturnsUnlessRefused(
+            models.as_with_python_numbers("numpy-complex64-scalar-real-part"),
             "torch's documented result with the np.complex64 as the Python float of its real part",
             where_reference_raises=True,
         ),
@@ -181,7 +184,7 @@ ENTRIES: list[KnownDivergence] = [
             _identity_comparison, "the Python bool of `x is y` (or `x is not y`)", where_reference_raises=True
         ),
         when=lambda check: (
-            mixed.wide_numpy_uint64(check) or (check.label == "operator.ne" and mixed.ndarray_operand(check))
+            models.wide_numpy_uint64(check) or (check.label == "operator.ne" and mixed.ndarray_operand(check))
         ),
         link="https://docs.python.org/3/reference/datamodel.html#object.__ne__",
         since="2.13",
@@ -195,9 +198,9 @@ ENTRIES: list[KnownDivergence] = [
             "Tensor.__rtruediv__ is self.reciprocal() * other, and the product with a np.uint64 torch's parser "
             "declines falls back to NumPy (see ndarray-divided-by-tensor)"
         ),
-        torch_gives=Returns(mixed.reciprocal_times_ndarray, "NumPy's product of the reciprocal tensor and the number"),
+        torch_gives=Returns(models.reciprocal_times_ndarray, "NumPy's product of the reciprocal tensor and the number"),
         when=lambda check: (
-            mixed.wide_numpy_uint64(check)
+            models.wide_numpy_uint64(check)
             and isinstance(mixed.free_values(check)[0][1], np.uint64)
             and mixed.free_values(check)[1][1].dtype.native_numpy
         ),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from conformance import mixed_operands as mixed
+from conformance import python_data
 from conformance.divergences import KnownDivergence, Raises, Returns
 
 ENTRIES: list[KnownDivergence] = [
@@ -14,7 +15,7 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.tensor([2**63])  # ValueError: Overflow when unpacking long long; np.asarray([2**63])  # uint64",
         reason="torch infers int64 for Python ints and has no wider integer dtype to fall back to",
         torch_gives=Raises(ValueError, "Overflow when unpacking long"),
-        when=mixed.unless_reference_raises(ValueError, mixed.python_ints_past_int64_in_data),
+        when=mixed.unless_reference_raises(ValueError, python_data.python_ints_past_int64_in_data),
         link="https://pytorch.org/docs/stable/generated/torch.tensor.html",
     ),
     KnownDivergence(
@@ -30,9 +31,9 @@ ENTRIES: list[KnownDivergence] = [
             "default dtype of its kind, and the dtypes promote as tensors' do"
         ),
         torch_gives=Returns(
-            mixed.data_by_torch_promotion, "the elements converted to torch's promotion of their dtypes"
+            python_data.data_by_torch_promotion, "the elements converted to torch's promotion of their dtypes"
         ),
-        when=mixed.numpy_scalars_in_data,
+        when=python_data.numpy_scalars_in_data,
         link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
     ),
 ]

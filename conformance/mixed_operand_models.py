@@ -1,0 +1,321 @@
+"""Models of torch's results for mixed operands: the documented result of a call whose NumPy
+scalars torch reads as Python numbers (composed from the entries that document that call),
+of an in-place form (out of place, then cast into self), and of particular ops' paths
+(pow's shortcuts, integer powers, ndarray operands handed to NumPy). The conditions they go
+with are in `conformance.mixed_operands`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from conformance import dtypes as dt
+from conformance import promotion
+from conformance.check import Check
+from conformance.compare import Options
+from conformance.conditions import operand_values
+from conformance.divergences import Returns
+from conformance.dtypes import INT64_MAX
+from conformance.errors import builtin_class
+from conformance.inputs import ArrayInput
+from conformance.mixed_operands import (
+    as_number,
+    free_values,
+    ndarray_compared_by_torch,
+    number_operand,
+    promotion_involved,
+    read_as_numbers,
+    result_dtype,
+)
+from conformance.normal import as_dtype
+from conformance.outcomes import ExpectedError, Outcome
+
+
+@dataclass(frozen=True)
+class as_with_python_numbers:
+    """A model: torch's documented result for the call with Python numbers in place of NumPy
+    scalars (and of clamp's 0-d bounds), NumPy's reference run through every registry entry that
+    documents that call; the comparison takes those entries' relaxations (tolerance, signs of
+    zero, positions not promised) too. Where that result and the reference are both refusals,
+    the model claims nothing (it returns the reference)."""
+
+    own_id: str
+
+    def _documenting(self, check: Check) -> tuple[Check, list]:
+        """The call as torch reads it, with its reference outcome, and the other entries that document it."""
+        from conformance.known_divergences import REGISTRY  # the registry holds the entries using this
+        from conformance.runner import reference_outcome
+
+        converted = read_as_numbers(check)
+        values = [v.values if isinstance(v, ArrayInput) else v for v in converted.inputs.values()]
+        tensors = [v.dtype for v in converted.inputs.values() if isinstance(v, ArrayInput)]
+        dtype = tensors[0] if tensors else None
+        with np.errstate(all="ignore"):
+            expected = reference_outcome(lambda: check.op.reference(np, *values, dtype=dtype), dtype)
+        converted = replace(converted, reference=expected)
+        return converted, [entry for entry in REGISTRY.find(converted) if entry.id != self.own_id]
+
+    def __call__(self, check: Check, reference: object) -> object:
+        converted, entries = self._documenting(check)
+        documented: object = converted.reference
+        for entry in entries:
+            documented = entry.expectation(documented, converted)
+        if isinstance(documented, Outcome):
+            if _both_refuse_alike(documented, check):
+                return check.reference
+            return documented if documented.raised else documented.value
+        return documented
+
+    def relax(self, options: Options, check: Check) -> Options:
+        converted, entries = self._documenting(check)
+        for entry in entries:
+            options = entry.relax(options, converted)
+        return options
+
+
+def _both_refuse_alike(documented: Outcome, check: Check) -> bool:
+    """Whether a documented refusal and the reference's are of one class: then they agree, and a
+    model has nothing to claim."""
+    reference = check.reference
+    if not (documented.raised and reference is not None and reference.raised):
+        return False
+    error = documented.error
+    classes = error.error_type if isinstance(error, ExpectedError) else type(error)
+    classes = classes if isinstance(classes, tuple) else (classes,)
+    return builtin_class(reference.error) in {builtin_class(c("")) for c in classes}
+
+
+# ---------------------------------------------------------------------------
+# In place: torch's promotion, then a cast into self
+
+
+def can_cast(source: str, target: str) -> bool:
+    """c10's canCast: no complex to non-complex, no floating to integral, no non-bool to bool."""
+    kinds = dt.dtype(source).kind, dt.dtype(target).kind
+    if kinds[0] == "complex" and kinds[1] != "complex":
+        return False
+    if kinds[0] == "float" and kinds[1] in ("bool", "int", "uint"):
+        return False
+    return not (kinds[1] == "bool" and kinds[0] != "bool")
+
+
+def inplace_result(out_of_place: Callable[[Check], Callable[[Check, object], object]]):
+    """A model of an in-place form: the op computed as out of place (`out_of_place(check)` gives
+    the model to use), then cast into self where c10's canCast allows it. Where torch and the
+    reference both refuse the call, the model claims nothing."""
+
+    def model(check: Check, reference: object) -> object:
+        result = out_of_place(check)(check, None)
+        self_input = next(iter(check.inputs.values()))
+        if not isinstance(result, Outcome):
+            values = np.asarray(getattr(result, "values", result))
+            computed = result.dtype if hasattr(result, "values") else dt.name_of(values.dtype)
+            if values.shape != self_input.shape:
+                result = Outcome(error=ExpectedError(RuntimeError, "doesn't match the broadcast shape"))
+            elif not can_cast(computed, self_input.dtype.name):
+                result = Outcome(error=ExpectedError(RuntimeError, "can't be cast to the desired output type"))
+            else:
+                return as_dtype(values, self_input.dtype)
+        return check.reference if _both_refuse_alike(result, check) else result
+
+    return model
+
+
+# ---------------------------------------------------------------------------
+# Models of particular ops
+
+
+class ReturnsUnlessRefused(Returns):
+    """A model that yields to a refusal documented by an entry before it (torch meets that first)."""
+
+    def expectation(self, expected: object, check: Check) -> object:
+        if isinstance(expected, Outcome) and isinstance(expected.error, ExpectedError):
+            return expected
+        return super().expectation(expected, check)
+
+
+def _ones(check: Check, dtype: str) -> object:
+    shape = np.broadcast_shapes(*(np.shape(v) for v in operand_values(check)))
+    return as_dtype(np.ones(shape, dtype=dt.dtype(dtype).numpy), dtype)
+
+
+def pow_shortcut(check: Check) -> bool:
+    """torch.pow(1, tensor), torch.pow(tensor, 0) and torch.pow(tensor, 1) (Python numbers, not
+    bools as the base) where torch's promoted dtype has no pow kernel: torch answers without one."""
+    free = free_values(check)
+    if check.op is None or check.op.name != "pow" or len(free) != 2:
+        return False
+    (_, base), (_, exponent) = free
+    result = result_dtype(check)
+    if result is None or result not in (*check.op.torch_lacks, *dt.HALF_COMPLEX):
+        return False
+    base_number, exponent_number = as_number(base), as_number(exponent)
+    one_base = base_number is not None and not isinstance(base_number, bool) and base_number == 1
+    return one_base or (isinstance(base, ArrayInput) and exponent_number is not None and exponent_number in (0, 1))
+
+
+def pow_shortcut_result(check: Check, reference: object) -> object:
+    """Ones (a base of 1, an exponent of 0), or the base converted (an exponent of 1), in torch's
+    promoted dtype."""
+    (_, base), (_, exponent) = free_values(check)
+    result = result_dtype(check)
+    exponent = as_number(exponent)
+    if isinstance(base, ArrayInput) and exponent == 1 and not isinstance(exponent, complex):
+        return as_dtype(base.values, result)
+    return _ones(check, result)
+
+
+def integer_pow_negative_exponent(check: Check) -> bool:
+    """An integral pow (by torch's promotion) of number or mixed-dtype operands with a negative
+    exponent (integer-pow-negative-exponent covers two tensors of one signed dtype)."""
+    if not (number_operand(check) or promotion_involved(check)):
+        return False
+    result = result_dtype(check)
+    if result is None or not dt.dtype(result).is_integral:
+        return False
+    if result in dt.LIMITED_UNSIGNED_INTS and as_number(free_values(check)[1][1]) is None:
+        return False  # no kernel: a number exponent's sign is checked before, a tensor's is not
+    base, exponent = operand_values(check)
+    if as_number(free_values(check)[1][1]) is not None:  # a number exponent's sign is checked first, even for no values
+        return bool(np.asarray(exponent, dtype=object) < 0)
+    # a tensor exponent is converted to the result dtype first: uint32 4294967294 in int32 is -2
+    converted = np.asarray(exponent).astype(dt.dtype(result).numpy)
+    return np.size(base) > 0 and np.size(exponent) > 0 and bool((converted < 0).any())
+
+
+def integer_pow_by_torch(check: Check, reference: object) -> object:
+    """torch's integer pow with negative exponents: 1 for base 1, +-1 for base -1, 0 otherwise; a
+    number exponent that is negative is refused (torch checks Scalar exponents first)."""
+    free = free_values(check)
+    exponent_value = as_number(free[1][1])
+    if exponent_value is not None and exponent_value < 0 and isinstance(free[0][1], ArrayInput):
+        return Outcome(error=ExpectedError(RuntimeError, "Integers to negative integer powers are not allowed"))
+    result = dt.dtype(result_dtype(check)).numpy
+    base, exponent = (np.asarray(v).astype(result) for v in operand_values(check))
+    base, exponent = np.broadcast_arrays(base, exponent)
+    with np.errstate(all="ignore"):
+        powers = np.power(base, np.maximum(exponent, 0)).astype(result)
+    odd = (exponent % 2) != 0
+    negative = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0)).astype(result)
+    return np.where(exponent < 0, negative, powers)
+
+
+def ndarray_divided_by_tensor(check: Check) -> bool:
+    free = free_values(check)
+    return len(free) == 2 and isinstance(free[0][1], np.ndarray) and isinstance(free[1][1], ArrayInput)
+
+
+def reciprocal_times_ndarray(check: Check, reference: object) -> object:
+    """`ndarray / tensor` as Tensor.__rtruediv__ computes it: tensor.reciprocal() (in the tensor's
+    floating dtype, the default float for integers; a complex zero's reciprocal is inf+nanj), then
+    that tensor times the ndarray, which NumPy computes."""
+    array, tensor = (v for _, v in free_values(check))
+    own = tensor.dtype.name
+    reciprocal_dtype = promotion.default_float() if tensor.dtype.is_integral else own
+    values = dt.dtype(reciprocal_dtype).carry(tensor.values)
+    with np.errstate(all="ignore"):
+        reciprocal = np.reciprocal(values)
+        if np.iscomplexobj(values):
+            reciprocal = np.where(values == 0, complex(math.inf, math.nan), reciprocal)
+        return np.multiply(dt.dtype(reciprocal_dtype).carry(reciprocal), array)
+
+
+def wide_numpy_uint64(check: Check) -> bool:
+    """A np.uint64 operand past int64's range."""
+    return any(isinstance(v, np.uint64) and int(v) > INT64_MAX for _, v in free_values(check))
+
+
+def numpy_uint64_past_int64(check: Check) -> bool:
+    """A np.uint64 operand past int64's range, which torch's argument parser declines: the
+    functions and methods (in place too) raise, and so do `np.uint64 op tensor` and the ordered
+    comparisons. The other operators fall back: `tensor op np.uint64` to NumPy, `np.uint64 /
+    tensor` to the tensor's reciprocal times the number, `==`/`!=` to identity, `op=` to `op`."""
+    if not wide_numpy_uint64(check):
+        return False
+    if not check.label.startswith("operator."):
+        return True
+    if check.form.inplace or check.label in ("operator.eq", "operator.ne"):
+        return False
+    if any(isinstance(v, ArrayInput) and not v.dtype.native_numpy for _, v in free_values(check)):
+        return True  # NumPy cannot read the tensor (bfloat16)
+    if check.label == "operator.truediv":
+        return False
+    first = free_values(check)[0][1]
+    wide_first = isinstance(first, np.uint64) and int(first) > INT64_MAX
+    return wide_first or check.label in ("operator.lt", "operator.le", "operator.gt", "operator.ge")
+
+
+def pow_float32_number_exponent(check: Check) -> bool:
+    """pow(tensor, float or complex number, or int past 2**24) with a float32 or complex64 result."""
+    free = free_values(check)
+    if check.op is None or check.op.name != "pow" or len(free) != 2:
+        return False
+    (_, base), (_, exponent) = free
+    # (an int exponent past 2**24 too, which float32 would round)
+    wide_int = isinstance(exponent, int) and not isinstance(exponent, bool) and abs(exponent) > 2**24
+    return (
+        isinstance(base, ArrayInput)
+        and (isinstance(exponent, float | complex) or wide_int)
+        and result_dtype(check) in ("float32", "complex64")
+    )
+
+
+def pow_with_unrounded_exponent(check: Check, reference: object) -> object:
+    """pow of the base in the result dtype by the exponent as given (a double), rounded once."""
+    (_, base), (_, exponent) = free_values(check)
+    result = result_dtype(check)
+    wide = np.complex128 if dt.dtype(result).is_complex else np.float64
+    values = dt.dtype(result).carry(base.values).astype(wide)
+    with np.errstate(all="ignore"):
+        return as_dtype(np.power(values, wide(exponent)), result)
+
+
+def ndarray_operator_by_numpy(check: Check) -> bool:
+    """`tensor op ndarray` under an operator that hands the call to NumPy (not ==, which torch
+    computes, nor the ordered comparisons, which raise), with a tensor NumPy can read."""
+    free = free_values(check)
+    if check.form is None or check.form.kind != "operator" or len(free) != 2:
+        return False
+    (_, first), (_, second) = free
+    return (
+        isinstance(first, ArrayInput)
+        and isinstance(second, np.ndarray)
+        and first.dtype.native_numpy
+        and check.label
+        not in ("operator.eq", "operator.ne", "operator.lt", "operator.le", "operator.gt", "operator.ge")
+    )
+
+
+def numpy_result(check: Check, reference: object) -> object:
+    """The reference itself: NumPy computed torch's result."""
+    return check.reference if check.reference.raised else check.reference.value
+
+
+def out_of_place_documented(check: Check, reference: object) -> object:
+    """The documented out-of-place result of an in-place call: the op's function form on the same
+    operands, NumPy's reference run through every registry entry that documents that call."""
+    from conformance.known_divergences import REGISTRY
+    from conformance.runner import reference_outcome
+
+    function = check.op.function_form
+    values = [v.values if isinstance(v, ArrayInput) else v for v in check.inputs.values()]
+    dtype = next(iter(check.inputs.values())).dtype
+    with np.errstate(all="ignore"):
+        expected = reference_outcome(lambda: check.op.reference(np, *values, dtype=dtype), dtype)
+    converted = replace(check, label=function.label, form=function, reference=expected)
+    documented: object = expected
+    for entry in REGISTRY.find(converted):
+        documented = entry.expectation(documented, converted)
+    if isinstance(documented, Outcome):
+        return documented if documented.raised else documented.value
+    return documented
+
+
+def ndarray_with_negative_strides_compared(check: Check) -> bool:
+    return ndarray_compared_by_torch(check) and any(
+        isinstance(v, np.ndarray) and any(stride < 0 for stride in v.strides) for _, v in free_values(check)
+    )
