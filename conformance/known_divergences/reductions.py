@@ -1,7 +1,7 @@
 """Known divergences of reductions and scans (suites/test_reductions.py), in the order the
 registry consults them: torch's refusals, its reading of dims, its selections (the lower median,
 unique's NaNs, signed zeros), where its unspecified order of summation decides a result, its
-bugs, and its result dtypes. The entries live in the `reduction_*` modules of this package."""
+bugs (those of its half-precision sums apart), and its result dtypes. The entries live in the `reduction_*` modules of this package."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from conformance.known_divergences import (
     reduction_bugs,
     reduction_dims,
     reduction_dtypes,
+    reduction_half_sums,
     reduction_refusals,
     reduction_selections,
 )
@@ -23,6 +24,7 @@ ENTRIES = [
     reduction_refusals.QUANTILE_OF_NO_ELEMENTS,
     # torch bugs, after the entries whose results they replace (dim=(), 0-d inputs)
     *reduction_bugs.ENTRIES,
+    *reduction_half_sums.ENTRIES,
     # dtype models last: they restate the result the entries above model
     *reduction_dtypes.ENTRIES,
 ]
