@@ -35,7 +35,7 @@ import torch
 from hypothesis import HealthCheck, Phase, reproduce_failure, settings
 from hypothesis.errors import DidNotReproduce, InvalidArgument
 
-from conformance import backends, devices, divergences, record, records
+from conformance import backends, devices, divergences, record, record_facts, records
 from conformance.dtypes import DType
 from conformance.layouts import Layout
 from conformance.messages import DivergenceChanged
@@ -318,7 +318,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
         elif reproduce is not None:
-            if not record.draws_examples(item):
+            if not record_facts.draws_examples(item):
                 item.add_marker(pytest.mark.skip(reason="--conformance-reproduce: Hypothesis draws no examples here"))
                 continue
             # the wrapped test reads the recipe when it runs: one example, no search, no shrinking
@@ -346,9 +346,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.outcome, report.longrepr, error = "passed", None, None
     if item.config.getoption("conformance_record", None) and report.when in ("setup", "call"):
         # the facts a record needs, on the report: they travel back from xdist workers with it
-        report.user_properties.append((record.CHECK_PROPERTY, json.dumps(record.check_facts(item))))
+        report.user_properties.append((record.CHECK_PROPERTY, json.dumps(record_facts.check_facts(item))))
         if report.failed and error is not None and report.when == "call":
-            report.user_properties.append((record.FAILURE_PROPERTY, json.dumps(record.failure_facts(error))))
+            report.user_properties.append((record.FAILURE_PROPERTY, json.dumps(record_facts.failure_facts(error))))
     changed = error if isinstance(error, DivergenceChanged) else None
     if changed is None:  # Hypothesis reports several distinct failures as an exception group
         changed = next((e for e in getattr(error, "exceptions", ()) if isinstance(e, DivergenceChanged)), None)
@@ -380,7 +380,7 @@ def pytest_runtest_call(item: pytest.Item):
     finally:
         for kind, value in records.drain():
             item.user_properties.append((kind, value))
-        if record.draws_examples(item):  # its counts are sampled
+        if record_facts.draws_examples(item):  # its counts are sampled
             item.user_properties.append(("drawn", "true"))
 
 

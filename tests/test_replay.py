@@ -12,7 +12,7 @@ from handmade import make, write
 from hypothesis.core import encode_failure
 from recording import run_recorded
 
-from conformance import record
+from conformance import record_facts
 from conformance.cli import main
 
 # torch.linspace adds 1 to a float result's last element above 2 where PLANT is set
@@ -197,8 +197,8 @@ def test_the_choice_sequence_is_read_from_hypothesis_note():
         "\nYou can reproduce this test case by temporarily adding @reproduce_failure('6.170.17', "
         "b'AXic02CAAg0HDgjDkQkACDgA3A==') as a decorator on your test function"
     )
-    assert record.choices(error) == {"hypothesis": "6.170.17", "blob": "AXic02CAAg0HDgjDkQkACDgA3A=="}
-    assert record.choices(AssertionError("no note")) is None
+    assert record_facts.choices(error) == {"hypothesis": "6.170.17", "blob": "AXic02CAAg0HDgjDkQkACDgA3A=="}
+    assert record_facts.choices(AssertionError("no note")) is None
 
 
 def test_a_malformed_choice_sequence_is_a_usage_error(pytester):
