@@ -4,6 +4,7 @@ model says the kernel runs torch raises, and nowhere else."""
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -15,11 +16,12 @@ from hypothesis import strategies as st
 import strategies as cs
 from conformance import dtypes as dt
 from conformance import ops
-from conformance.backends import torch_backend
+from conformance.backends import NUMPY, torch_backend
 from conformance.check import Check
 from conformance.inputs import ArrayInput
 from conformance.known_divergences import linalg as linalg_entries
 from conformance.known_divergences import shape_flip
+from conformance.layouts import Layout, strides_in_elements
 from conformance.outcomes import capture
 
 LACKING = [dt.dtype(name) for name in ("bool", *dt.LIMITED_UNSIGNED_INTS)]
@@ -47,6 +49,28 @@ def test_flip_model(dtype, data):
     check = Check.of(op, op.function_form, {"x": inp}, arguments={"dims": tuple(dims)})
     tensor = torch_backend("cpu").build(inp)
     assert shape_flip._flip_reaches_dtype_kernel(check) == _raises(lambda: torch.flip(tensor, dims))
+
+
+@pytest.mark.parametrize(
+    "shape, layout",
+    [
+        ((2, 2, 2, 1), Layout(perm=(2, 1, 3, 0), expanded=(2,))),
+        ((1, 2, 2, 2), Layout(perm=(2, 0, 3, 1), expanded=(2,))),
+    ],
+    ids=str,
+)
+def test_flip_model_reads_the_strides_torch_was_built_with(shape, layout):
+    """An expanded layout with a size-1 dim: NumPy's broadcast view gives that dim stride 0, the
+    suite's tensor keeps its memory stride, and TensorIterator orders dims by the tensor's strides.
+    Over every set of dims, the model says torch raises exactly where it does."""
+    dtype = dt.dtype("uint64")
+    inp = ArrayInput(layout.logical_values(np.ones(shape, dtype=dtype.numpy)), dtype, layout)
+    tensor = torch_backend("cpu").build(inp)
+    assert tensor.stride() != strides_in_elements(NUMPY.build(inp))  # the case this test is about
+    op = ops.op("flip")
+    for dims in itertools.chain.from_iterable(itertools.combinations(range(len(shape)), k) for k in range(5)):
+        check = Check.of(op, op.function_form, {"x": inp}, arguments={"dims": dims})
+        assert shape_flip._flip_reaches_dtype_kernel(check) == _raises(lambda dims=dims: torch.flip(tensor, dims)), dims
 
 
 @st.composite
