@@ -92,9 +92,13 @@ def mixed_case(draw, op: ops.Op, device: str, other, *, inplace: bool = False, t
     inputs = draw(inputs_for(op, dtype, shapes, layouts), label="tensors")
     free = _free(op)
     keep_one = op.name != "where" or inplace
-    choices = st.lists(st.sampled_from(free), min_size=1, max_size=len(free) - keep_one, unique=True)
-    if inplace:  # self stays a tensor
-        choices = st.lists(st.sampled_from(free[1:]), min_size=1, max_size=len(free) - 1, unique=True)
+    replaceable = free[1:] if inplace else free  # (in place, self stays a tensor)
+    most = len(free) - 1 if inplace else len(free) - keep_one
+    # one operand of the other kind beside tensors in half the draws (the common call, where a
+    # number's kind decides the result's dtype next to the tensor's), any subset in the others
+    choices = st.sampled_from(replaceable).map(lambda name: [name]) | st.lists(
+        st.sampled_from(replaceable), min_size=1, max_size=most, unique=True
+    )
     replaced = draw(choices, label="operands of the other kind")
     names = [o.name for o in op.operands]
     for name in replaced:
