@@ -102,9 +102,11 @@ def _torch_call(check: Check, names: list[str], arguments: Mapping[str, str]) ->
 
 def _reference_lines(check: Check, names: list[str], arguments: Mapping[str, str]) -> tuple[list[str], str]:
     op = check.op
+    operands = {operand.name for operand in op.operands}
     args = [
         f"{n}_np" if isinstance(check.inputs[key], ArrayInput) else n
         for key, n in zip(check.inputs, names, strict=True)
+        if key != "out" or "out" in operands  # torch's out= is no operand of the reference
     ]
     keywords = [f"{k}={v}" for k, v in arguments.items()]
     if not callable(op.ref):

@@ -1,26 +1,28 @@
 """The registry's models of which torch kernel a call reaches (flip of uint16/32/64, products of
-bool and uint16/32/64) agree with torch over drawn shapes and layouts, both ways: where the
-model says the kernel runs torch raises, and nowhere else."""
+bool and uint16/32/64, cat's serial kernel with out=) agree with torch over drawn shapes and
+layouts, both ways: where the model says the kernel runs torch raises (or leaves part of out
+unwritten), and nowhere else."""
 
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import strategies as cs
 from conformance import dtypes as dt
 from conformance import ops
-from conformance.backends import NUMPY, torch_backend
+from conformance.backends import NUMPY, tensor_to_numpy, torch_backend
 from conformance.check import Check
 from conformance.inputs import ArrayInput
 from conformance.known_divergences import linalg as linalg_entries
-from conformance.known_divergences import shape_flip
+from conformance.known_divergences import shape_flip, shape_join_out
 from conformance.layouts import Layout, strides_in_elements
 from conformance.outcomes import capture
 
@@ -71,6 +73,73 @@ def test_flip_model_reads_the_strides_torch_was_built_with(shape, layout):
     for dims in itertools.chain.from_iterable(itertools.combinations(range(len(shape)), k) for k in range(5)):
         check = Check.of(op, op.function_form, {"x": inp}, arguments={"dims": dims})
         assert shape_flip._flip_reaches_dtype_kernel(check) == _raises(lambda dims=dims: torch.flip(tensor, dims)), dims
+
+
+@st.composite
+def _unit_dims_restrided(draw, shape: tuple[int, ...]) -> Layout:
+    """A layout c10 reads as contiguous whose size-1 dims have strides of their own: the wide dims
+    in row-major order, the size-1 dims anywhere among them in memory, and stepped."""
+    wide = iter(d for d in range(len(shape)) if shape[d] > 1)
+    units = [d for d in range(len(shape)) if shape[d] <= 1]
+    slots = draw(st.permutations([True] * (len(shape) - len(units)) + [False] * len(units)), label="slots")
+    ordered_units = iter(draw(st.permutations(units), label="size-1 dims"))
+    order = [next(wide) if is_wide else next(ordered_units) for is_wide in slots]  # memory dim j holds order[j]
+    steps = tuple(1 if shape[d] > 1 else draw(st.integers(1, 5), label="step") for d in order)
+    return Layout(offset=draw(st.integers(0, 1)), steps=steps, perm=tuple(int(i) for i in np.argsort(order)))
+
+
+@st.composite
+def _join_out_call(draw, name: str):
+    """cat or stack of 1-3 small tensors (many size-1 dims, in any layout) into an out of the
+    result's shape in any writable layout, out holding values the inputs do not. Half the draws
+    give the result one slice along dim, and half the outs are contiguous with free strides on
+    their size-1 dims: where the serial kernel misreads the slice length."""
+    dtype = draw(st.sampled_from([dt.dtype(n) for n in ("float32", "bfloat16", "float64", "int32")]), label="dtype")
+    stack = name == "stack"
+    base = draw(cs.shapes(min_dims=0 if stack else 1, max_dims=3, min_side=1, max_side=3), label="shape")
+    ndim, count = len(base), draw(st.integers(1, 3), label="tensors")
+    dim = draw(st.integers(-ndim - stack, ndim + stack - 1), label="dim")
+    one_slice = draw(st.booleans(), label="one slice along dim")
+    count = 1 if one_slice and stack else count
+    shapes = [list(base) for _ in range(count)]
+    if not stack:
+        lengths = [draw(st.integers(0, 2), label="length along dim") for _ in shapes]
+        if one_slice:
+            chosen = draw(st.integers(0, count - 1), label="the slice")
+            lengths = [int(k == chosen) for k in range(count)]
+        for shape, length in zip(shapes, lengths, strict=True):
+            shape[dim] = length
+    inputs = {}
+    for k, shape in enumerate(map(tuple, shapes)):
+        values = dtype.carry(np.arange(1, math.prod(shape) + 1).reshape(shape) + 10 * k)
+        layout = draw(st.just(Layout()) | cs.layouts(shape, max_step=2, max_offset=1), label=f"t{k}")
+        inputs[f"t{k}"] = ArrayInput(layout.logical_values(values), dtype, layout)
+    result = np.shape(ops.op(name).reference(np, *(inp.values for inp in inputs.values()), dim=dim))
+    layouts = cs.writable_layouts(result, max_step=3, max_offset=1) | _unit_dims_restrided(result)
+    out = ArrayInput(
+        dtype.carry(-np.arange(1, math.prod(result) + 1).reshape(result)), dtype, draw(layouts, label="out")
+    )
+    return inputs, out, dim
+
+
+@pytest.mark.parametrize("name", ["cat", "stack"])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_join_out_model(name, data):
+    """cat-out-size-one-dim-stride: torch.cat/torch.stack(out=) leave out's elements as they were
+    exactly where the registry's model of cat_out_cpu's serial kernel says so, and write the
+    concatenation everywhere else."""
+    inputs, out, dim = data.draw(_join_out_call(name))
+    build = torch_backend("cpu").build
+    out_tensor = build(out)
+    getattr(torch, name)([build(inp) for inp in inputs.values()], dim=dim, out=out_tensor)
+    op = ops.op(name)
+    expected = np.array(op.reference(np, *(inp.values for inp in inputs.values()), dim=dim))
+    mask = shape_join_out.unwritten(Check.of(op, op.function_form, {**inputs, "out": out}, arguments={"dim": dim}))
+    event("out partly written" if mask is not None else "out written")
+    if mask is not None:
+        expected[mask] = out.values[mask]
+    assert np.array_equal(tensor_to_numpy(out_tensor), expected), (out.layout, tuple(out_tensor.stride()))
 
 
 @st.composite
