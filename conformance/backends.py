@@ -241,6 +241,13 @@ def tensor_from_bytes(flat: np.ndarray, dtype: dt.DType) -> torch.Tensor:
     return torch.frombuffer(bytearray(raw.tobytes()), dtype=dtype.torch)
 
 
+def storage_bytes(tensor: torch.Tensor) -> bytes:
+    """The raw bytes of a CPU tensor's whole storage, read at once (iterating an untyped
+    storage reads it a byte at a time, through Python)."""
+    storage = tensor.untyped_storage()
+    return ctypes.string_at(storage.data_ptr(), storage.nbytes()) if storage.nbytes() else b""
+
+
 def tensor_to_numpy(tensor: torch.Tensor) -> np.ndarray:
     """A NumPy copy of a tensor's values, read as raw bytes from a contiguous CPU copy."""
     dtype = dt.from_torch(tensor.dtype)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from conformance import dtypes as dt
-from conformance.backends import torch_backend
+from conformance.backends import storage_bytes, torch_backend
 from conformance.check import Check
 from conformance.inputs import ArrayInput
 from conformance.layouts import numpy_buffer
@@ -67,7 +67,7 @@ def _array_lines(name: str, inp: ArrayInput) -> tuple[list[str], list[str]]:
         + ("  # float32: NumPy has no bfloat16" if not inp.dtype.native_numpy else ""),
     ]
     tensor = torch_backend("cpu").build(inp)
-    storage = bytes(tensor.untyped_storage())
+    storage = storage_bytes(tensor)
     torch_lines = [
         f"{name} = torch.as_strided(",
         f"    torch.frombuffer(bytearray({_bytes_source(storage)}), dtype=torch.{inp.dtype.name}),",

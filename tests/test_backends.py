@@ -17,6 +17,7 @@ from conformance.backends import (
     TorchBackend,
     device_availability,
     reference_backend,
+    storage_bytes,
     tensor_from_bytes,
     tensor_to_numpy,
 )
@@ -113,6 +114,14 @@ def test_half_complex_results_are_read_part_by_part(name):
     other = "complex32" if name == "bcomplex32" else "bcomplex32"
     if other in dt.HALF_COMPLEX:  # 1 + 2**-7 has float16 parts but not bfloat16 ones
         assert not np.array_equal(dt.round_to(other, values), carried)
+
+
+def test_storage_bytes_are_the_whole_storage():
+    """A view's storage, read at once: every byte, the view's offset and gaps included."""
+    base = torch.arange(12, dtype=torch.int16)
+    view = base[3::2]
+    assert storage_bytes(view) == np.arange(12, dtype="<i2").tobytes()
+    assert storage_bytes(torch.empty(0)) == b""
 
 
 def test_readback_does_not_use_numpy_method(monkeypatch):
