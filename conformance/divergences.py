@@ -109,7 +109,7 @@ class Returns(Behaviour):
         return self.compute(check, expected)
 
     def relax(self, options: Options, check: Check) -> Options:
-        # a model composed of other entries' (conformance.mixed_operand_models.as_with_python_numbers)
+        # a model composed of other entries' (conformance.mixed_operand_models.DocumentedAs)
         # carries their tolerances, signs of zero and skipped positions too
         relax = getattr(self.compute, "relax", None)
         return options if relax is None else relax(options, check)

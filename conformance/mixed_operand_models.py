@@ -36,45 +36,68 @@ from conformance.outcomes import ExpectedError, Outcome
 
 
 @dataclass(frozen=True)
-class as_with_python_numbers:
-    """A model: torch's documented result for the call with Python numbers in place of NumPy
-    scalars (and of clamp's 0-d bounds), NumPy's reference run through every registry entry that
-    documents that call; the comparison takes those entries' relaxations (tolerance, signs of
-    zero, positions not promised) too. Where that result and the reference are both refusals,
-    the model claims nothing (it returns the reference)."""
+class DocumentedAs:
+    """A model: torch's result for a call as the registry documents another call, which
+    `convert` gives with its reference outcome (NumPy's reference for that call), run through
+    every entry that documents it but `own_id`; the comparison takes those entries'
+    relaxations (tolerance, signs of zero, positions not promised) too, so a model composed of
+    entries promises no more than they do."""
 
-    own_id: str
+    convert: Callable[[Check], Check]
+    own_id: str | None = None
 
-    def _documenting(self, check: Check) -> tuple[Check, list]:
-        """The call as torch reads it, with its reference outcome, and the other entries that document it."""
+    def documenting(self, check: Check) -> tuple[Check, list]:
+        """The other call, with its reference outcome, and the entries that document it."""
         from conformance.known_divergences import REGISTRY  # the registry holds the entries using this
-        from conformance.runner import reference_outcome
 
-        converted = read_as_numbers(check)
-        values = [v.values if isinstance(v, ArrayInput) else v for v in converted.inputs.values()]
-        tensors = [v.dtype for v in converted.inputs.values() if isinstance(v, ArrayInput)]
-        dtype = tensors[0] if tensors else None
-        with np.errstate(all="ignore"):
-            expected = reference_outcome(lambda: check.op.reference(np, *values, dtype=dtype), dtype)
-        converted = replace(converted, reference=expected)
+        converted = self.convert(check)
         return converted, [entry for entry in REGISTRY.find(converted) if entry.id != self.own_id]
 
     def __call__(self, check: Check, reference: object) -> object:
-        converted, entries = self._documenting(check)
+        converted, entries = self.documenting(check)
         documented: object = converted.reference
         for entry in entries:
             documented = entry.expectation(documented, converted)
         if isinstance(documented, Outcome):
-            if _both_refuse_alike(documented, check):
-                return check.reference
             return documented if documented.raised else documented.value
         return documented
 
     def relax(self, options: Options, check: Check) -> Options:
-        converted, entries = self._documenting(check)
+        converted, entries = self.documenting(check)
         for entry in entries:
             options = entry.relax(options, converted)
         return options
+
+
+def _with_reference(check: Check, dtype: dt.DType | None) -> Check:
+    """`check` with NumPy's reference outcome of its op on its inputs (in `dtype`'s carrier)."""
+    from conformance.runner import reference_outcome
+
+    values = [v.values if isinstance(v, ArrayInput) else v for v in check.inputs.values()]
+    with np.errstate(all="ignore"):
+        expected = reference_outcome(lambda: check.op.reference(np, *values, dtype=dtype), dtype)
+    return replace(check, reference=expected)
+
+
+def _numbers_call(check: Check) -> Check:
+    converted = read_as_numbers(check)
+    tensors = [v.dtype for v in converted.inputs.values() if isinstance(v, ArrayInput)]
+    return _with_reference(converted, tensors[0] if tensors else None)
+
+
+class as_with_python_numbers(DocumentedAs):
+    """torch's documented result for the call with Python numbers in place of NumPy scalars (and
+    of clamp's 0-d bounds). Where that result and the reference are both refusals, the model
+    claims nothing (it returns the reference)."""
+
+    def __init__(self, own_id: str):
+        super().__init__(_numbers_call, own_id)
+
+    def __call__(self, check: Check, reference: object) -> object:
+        documented = super().__call__(check, reference)
+        if isinstance(documented, Outcome) and _both_refuse_alike(documented, check):
+            return check.reference
+        return documented
 
 
 def _both_refuse_alike(documented: Outcome, check: Check) -> bool:
@@ -103,13 +126,17 @@ def can_cast(source: str, target: str) -> bool:
     return not (kinds[1] == "bool" and kinds[0] != "bool")
 
 
-def inplace_result(out_of_place: Callable[[Check], Callable[[Check, object], object]]):
+@dataclass(frozen=True)
+class inplace_result:
     """A model of an in-place form: the op computed as out of place (`out_of_place(check)` gives
     the model to use), then cast into self where c10's canCast allows it. Where torch and the
-    reference both refuse the call, the model claims nothing."""
+    reference both refuse the call, the model claims nothing. The out-of-place model's
+    relaxations hold for the in-place result too (the same kernel computes it)."""
 
-    def model(check: Check, reference: object) -> object:
-        result = out_of_place(check)(check, None)
+    out_of_place: Callable[[Check], Callable[[Check, object], object]]
+
+    def __call__(self, check: Check, reference: object) -> object:
+        result = self.out_of_place(check)(check, None)
         self_input = next(iter(check.inputs.values()))
         if not isinstance(result, Outcome):
             values = np.asarray(getattr(result, "values", result))
@@ -122,7 +149,9 @@ def inplace_result(out_of_place: Callable[[Check], Callable[[Check, object], obj
                 return as_dtype(values, self_input.dtype)
         return check.reference if _both_refuse_alike(result, check) else result
 
-    return model
+    def relax(self, options: Options, check: Check) -> Options:
+        relax = getattr(self.out_of_place(check), "relax", None)
+        return options if relax is None else relax(options, check)
 
 
 # ---------------------------------------------------------------------------
@@ -274,6 +303,26 @@ def pow_with_unrounded_exponent(check: Check, reference: object) -> object:
         return as_dtype(np.power(values, wide(exponent)), result)
 
 
+def pow_exponent_rounding_matters(check: Check) -> np.ndarray:
+    """Where the result of pow by the exponent as a double and by the exponent rounded to the
+    result dtype (NumPy's reading) differ: torch's CPU kernel gives the second on its vectorised
+    path and the first on a scalar tail, so which one a position gets depends on the layout."""
+    (_, base), (_, exponent) = free_values(check)
+    result = dt.dtype(result_dtype(check))
+    unrounded = np.asarray(pow_with_unrounded_exponent(check, None))
+    values = result.carry(base.values)
+    with np.errstate(all="ignore"):
+        rounded = np.asarray(as_dtype(np.power(values, result.carry(np.asarray(exponent))), result.name))
+    same = (unrounded == rounded) | (np.isnan(unrounded) & np.isnan(rounded))
+    if result.is_complex:
+        parts = [(unrounded.real, rounded.real), (unrounded.imag, rounded.imag)]
+    else:
+        parts = [(unrounded, rounded)]
+    for a, b in parts:
+        same &= np.signbit(a) == np.signbit(b)
+    return ~same
+
+
 def ndarray_operator_by_numpy(check: Check) -> bool:
     """`tensor op ndarray` under an operator that hands the call to NumPy (not ==, which torch
     computes, nor the ordered comparisons, which raise), with a tensor NumPy can read."""
@@ -295,24 +344,16 @@ def numpy_result(check: Check, reference: object) -> object:
     return check.reference if check.reference.raised else check.reference.value
 
 
-def out_of_place_documented(check: Check, reference: object) -> object:
-    """The documented out-of-place result of an in-place call: the op's function form on the same
-    operands, NumPy's reference run through every registry entry that documents that call."""
-    from conformance.known_divergences import REGISTRY
-    from conformance.runner import reference_outcome
-
+def _function_call(check: Check) -> Check:
+    """An in-place call as the op's function form on the same operands, with its reference."""
     function = check.op.function_form
-    values = [v.values if isinstance(v, ArrayInput) else v for v in check.inputs.values()]
-    dtype = next(iter(check.inputs.values())).dtype
-    with np.errstate(all="ignore"):
-        expected = reference_outcome(lambda: check.op.reference(np, *values, dtype=dtype), dtype)
-    converted = replace(check, label=function.label, form=function, reference=expected)
-    documented: object = expected
-    for entry in REGISTRY.find(converted):
-        documented = entry.expectation(documented, converted)
-    if isinstance(documented, Outcome):
-        return documented if documented.raised else documented.value
-    return documented
+    converted = replace(check, label=function.label, form=function)
+    return _with_reference(converted, next(iter(check.inputs.values())).dtype)
+
+
+# The documented out-of-place result of an in-place call: the op's function form on the same
+# operands, NumPy's reference run through every registry entry that documents that call.
+out_of_place_documented = DocumentedAs(_function_call)
 
 
 def ndarray_with_negative_strides_compared(check: Check) -> bool:

@@ -353,3 +353,27 @@ def test_numpy_scalar_read_as_a_number_still_compares_the_other_positions():
 
     with pytest.raises(Divergence, match="values"):
         _numpy_int_over_complex(planted)
+
+
+@pytest.mark.parametrize("label", ["torch.pow", "operator.ipow", "Tensor.pow_"])
+@pytest.mark.parametrize("exponent", [1e-50, 4294967295, np.uint32(4294967295)])
+def test_pow_exponent_read_either_way_by_position(label, exponent):
+    """torch's CPU pow of 33 float32 zeros by a number reads the exponent in float32 for the
+    first 32 (vectorised, as NumPy) and as a double for the last: both are documented, in place
+    too (its model is the out-of-place one's, with its relaxations); the other positions are
+    compared, and a planted error there is caught."""
+    op = ops.op("pow")
+    form = next(f for f in op.forms if f.label == label)
+    values = np.zeros(33, dtype=np.float32)
+    values[0] = values[32] = -0.0
+    values[5] = 2.0  # 2.0 ** y is the same under either reading (1.0 for 1e-50, inf for the ints)
+    x = ArrayInput(values, dt.dtype("float32"))
+    check_op(op, form, {"x": x, "y": exponent}, "cpu")
+
+    def planted(x, y):
+        result = form.call(x, y)
+        result[5] = 0.5
+        return result
+
+    with pytest.raises(Divergence):
+        check_op(op, replace(form, call=planted), {"x": x, "y": exponent}, "cpu")

@@ -182,12 +182,14 @@ ENTRIES: list[KnownDivergence] = [
             "before Python scalars; Python floats take the default dtype) differ from NEP 50, where only Python "
             "scalars are weak; torch computes in the promoted dtype, so values wrap or round there too"
         ),
-        # NumPy 2 refuses a Python int out of the array dtype's range (OverflowError) and bitwise ops of
-        # uint64 with signed ints (TypeError); torch wraps the int and promotes by its own rules
+        # NumPy 2 refuses a Python int out of the array dtype's range (OverflowError), bitwise ops of
+        # uint64 with signed ints (TypeError) and a negative integer power in its own promoted dtype
+        # (ValueError: uint8 ** int64(-1)); torch wraps the int (-1 is 255 in uint8) and promotes by
+        # its own rules. Where torch's dtype refuses too, the model gives that refusal.
         torch_gives=Returns(
             _torch_promotion,
             "the op computed in torch's promoted dtype",
-            where_reference_raises=(OverflowError, TypeError),
+            where_reference_raises=(OverflowError, TypeError, ValueError),
         ),
         when=lambda check: check.op is not None and _promotion_involved(check) and not _scalar_divided_by_tensor(check),
         link="https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc",
