@@ -117,7 +117,6 @@ def nonempty_result(check: Check) -> bool:
     return shape is not None and math.prod(shape) > 0
 
 
-
 def numpy_scalar_as_number(value: np.generic) -> object | None:
     """The Python number torch reads a NumPy scalar operand as: the value it holds, but a np.bool_
     as a float (0.0 or 1.0) and a np.complex64 as the float of its real part; None for a np.uint64
@@ -220,3 +219,14 @@ def complex_formula(check: Check, operands: list[np.ndarray]) -> np.ndarray:
     if check.label == "operator.add" and is_python_scalar(values[0]) and not is_python_scalar(values[1]):
         operands = operands[::-1]
     return COMPLEX_FORMULAS[check.op.name](*operands)
+
+
+def integer_powers(base: np.ndarray, exponent: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """torch's integral pow in `dtype`: x ** y for y >= 0 (wrapping), and for a negative y 1 where
+    x is 1, +-1 by y's parity where x is -1, 0 elsewhere (where NumPy refuses the power)."""
+    base, exponent = np.broadcast_arrays(base, exponent)
+    with np.errstate(all="ignore"):
+        powers = np.power(base, np.maximum(exponent, 0)).astype(dtype)
+    odd = (exponent % 2) != 0
+    negative = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0)).astype(dtype)
+    return np.where(exponent < 0, negative, powers)

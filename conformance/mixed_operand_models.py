@@ -17,7 +17,7 @@ from conformance import dtypes as dt
 from conformance import promotion
 from conformance.check import Check
 from conformance.compare import Options
-from conformance.conditions import operand_values
+from conformance.conditions import integer_powers, operand_values
 from conformance.divergences import Returns
 from conformance.dtypes import INT64_MAX
 from conformance.errors import builtin_class
@@ -225,12 +225,7 @@ def integer_pow_by_torch(check: Check, reference: object) -> object:
         return Outcome(error=ExpectedError(RuntimeError, "Integers to negative integer powers are not allowed"))
     result = dt.dtype(result_dtype(check)).numpy
     base, exponent = (np.asarray(v).astype(result) for v in operand_values(check))
-    base, exponent = np.broadcast_arrays(base, exponent)
-    with np.errstate(all="ignore"):
-        powers = np.power(base, np.maximum(exponent, 0)).astype(result)
-    odd = (exponent % 2) != 0
-    negative = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0)).astype(result)
-    return np.where(exponent < 0, negative, powers)
+    return integer_powers(base, exponent, result)
 
 
 def ndarray_divided_by_tensor(check: Check) -> bool:

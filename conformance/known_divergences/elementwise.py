@@ -58,13 +58,7 @@ def _remainder_zeros_take_dividend_sign(check: Check, reference: object) -> obje
 
 def _integer_pow_with_negative_exponents(check: Check, reference: object) -> object:
     base, exponent = (inp.values for inp in check.operands)
-    base, exponent = np.broadcast_arrays(base, exponent)
-    dtype = check.operands[0].dtype.numpy
-    with np.errstate(all="ignore"):
-        result = np.power(base, np.maximum(exponent, 0)).astype(dtype)
-    odd = (exponent % 2) != 0
-    negative = np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1), 0)).astype(dtype)
-    return np.where(exponent < 0, negative, result)
+    return conditions.integer_powers(base, exponent, check.operands[0].dtype.numpy)
 
 
 def _negative_exponent(check: Check) -> bool:
