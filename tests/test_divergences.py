@@ -16,7 +16,7 @@ from conformance.inputs import ArrayInput
 from conformance.messages import Divergence, DivergenceChanged, DivergenceFixed
 from conformance.oracle import assert_conforms
 from conformance.outcomes import Outcome, capture
-from conformance.runner import check_op
+from conformance.runner import build_both, check_op
 from conformance.tolerances import Tolerance
 
 
@@ -377,3 +377,46 @@ def test_pow_exponent_read_either_way_by_position(label, exponent):
 
     with pytest.raises(Divergence):
         check_op(op, replace(form, call=planted), {"x": x, "y": exponent}, "cpu")
+
+
+def test_clamp_int_past_64_bits_is_refused_before_a_complex_bound_is_read():
+    """torch.clamp(x, 2**64, 1j) raises OverflowError (the parser refuses the int first), not the
+    complex bound's RuntimeError; a torch that clamped instead is a divergence."""
+    op = ops.op("clamp")
+    x = ArrayInput(np.array(0.0, dtype=np.float16), dt.dtype("float16"))
+    inputs = {"x": x, "min": 2**64, "max": 1j}
+    check_op(op, op.forms[0], inputs, "cpu")
+    planted = replace(op.forms[0], call=lambda x, low, high: torch.clamp(x, 3.0))
+    with pytest.raises(Divergence, match="error parity"):
+        check_op(op, planted, inputs, "cpu")
+
+
+def test_complex_cumprod_underflowing_is_documented_and_its_values_compared():
+    """A long complex cumprod underflows: torch's zero parts take signs the model does not predict
+    (not compared), its values still are."""
+    from conformance.ops.reductions import REDUCTIONS
+    from conformance.runner import check_call
+
+    op = next(o for o in REDUCTIONS if o.name == "cumprod")
+    x = ArrayInput(np.full((2, 100), np.complex64(-0.01 - 0.01j)), dt.dtype("complex64"))
+    tensor, array = build_both({"x": x}, "cpu").tensors[0], np.asarray(x.values)
+    check = Check.of(op, op.function_form, {"x": x}, device="cpu", arguments={"dim": 1})
+    check_call(
+        check,
+        lambda: torch.cumprod(tensor, 1),
+        lambda: np.cumprod(array, axis=1),
+        options=oracle.Options(tolerance=op.tolerance(x, {"dim": 1})),
+    )
+
+    def planted():
+        result = torch.cumprod(tensor, 1)
+        result[0, 1] *= 2
+        return result
+
+    with pytest.raises(Divergence, match="values"):
+        check_call(
+            check,
+            planted,
+            lambda: np.cumprod(array, axis=1),
+            options=oracle.Options(tolerance=op.tolerance(x, {"dim": 1})),
+        )

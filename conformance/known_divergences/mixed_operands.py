@@ -85,6 +85,10 @@ def clamp_complex_bound_on_floating(check: Check) -> bool:
 def clamp_with_real_bounds(check: Check, reference: object) -> object:
     """A complex bound with a zero imaginary part read as its real part (torch's documented result
     for that Python float); one with another imaginary part (NaN included) refused."""
+    if mixed.python_int_past_64_bits(check):  # the argument parser refuses it before any bound is read
+        return Outcome(
+            error=ExpectedError(OverflowError, "int too big to convert|can't convert negative int to unsigned")
+        )
     inputs = dict(check.inputs)
     for name, value in mixed.free_values(check)[1:]:
         number = _complex_bound(value)
