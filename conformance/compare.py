@@ -119,7 +119,7 @@ def _compare_arrays(actual: Normal, expected: Normal, options: Options) -> Diver
     if options.skip is not None:
         keep = ~np.broadcast_to(options.skip, a.shape)
         a, e = a[keep], e[keep]
-        if isinstance(tolerance, Conditioned):
+        if isinstance(tolerance, Conditioned | Tolerance):
             tolerance = tolerance.subset(keep)
     if a.dtype.kind in "biu" and e.dtype.kind in "biu" and tolerance is None:
         mask = np.asarray(a != e)

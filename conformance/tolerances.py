@@ -11,7 +11,7 @@ defaults per dtype (`TOLERANCES`). Integral and bool results are compared exactl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,14 @@ class Tolerance:
 
     def scaled(self, factor: float) -> Tolerance:
         return Tolerance(self.rtol * factor, self.atol * factor)
+
+    def subset(self, keep: np.ndarray) -> Tolerance:
+        """The tolerance of the positions `keep` selects (a bound held element by element too)."""
+
+        def part(value):
+            return np.broadcast_to(value, keep.shape)[keep] if np.ndim(value) else value
+
+        return replace(self, rtol=part(self.rtol), atol=part(self.atol))
 
 
 EXACT = Tolerance(0.0, 0.0)

@@ -443,3 +443,24 @@ def test_half_nansum_in_a_coalescing_layout_is_not_relaxed(layout):
     reduce("nansum", TENTHS, "float16", layout=layout)
     with pytest.raises(Divergence, match="values"):
         reduce("nansum", TENTHS, "float16", layout=layout, plant=filled(30.3125))
+
+
+def test_gemm_flush_meeting_an_infinity_skips_only_that_position():
+    """A flushed subnormal times an infinity is NaN (0 * inf) where the exact term is infinite:
+    that position is not compared, the others are."""
+    x = np.full((8, 3), 1.0, dtype=np.float32)
+    x[0, :] = SUBNORMAL  # row 0 subnormal: flushed from 8 rows on
+    y = np.full((3, 2), 2.0, dtype=np.float32)
+    y[1, 0] = np.inf  # column 0 meets it
+    product("mm", x, y, "bfloat16")
+    product(
+        "mm",
+        x,
+        y,
+        "bfloat16",
+        plant=lambda call: call().index_put_(
+            (torch.tensor(0), torch.tensor(0)), torch.tensor(float("nan"), dtype=torch.bfloat16)
+        ),
+    )
+    with pytest.raises(Divergence):
+        product("mm", x, y, "bfloat16", plant=lambda call: call() * 2)
