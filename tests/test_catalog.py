@@ -30,3 +30,14 @@ def test_pow_reference_keeps_python_scalars_weak():
 def test_pow_reference_broadcasts_like_numpy():
     base, exponent = np.arange(1.0, 3.0).reshape(1, 2), np.array([[1.0], [2.0], [3.0]])
     np.testing.assert_array_equal(ops.op("pow").reference(np, base, exponent), np.power(base, exponent))
+
+
+def test_complex64_power_reference_does_not_overflow_where_the_power_does_not():
+    """(4.3e9+0j) ** -4 is 2.9e-39 in complex64; NumPy's complex64 loop gives nan+nanj (x**4
+    overflows first): the reference computes in complex128 and rounds."""
+    from conformance.ops.references import power
+
+    x = np.array([np.complex64(4.2949673e9)])
+    result = power(np, x, -4)
+    assert result.dtype == np.complex64
+    np.testing.assert_allclose(result, [2.9387358e-39 + 0j], rtol=1e-6)

@@ -28,12 +28,17 @@ def power(xp, x, y):
     """x ** y by C99's pow: NumPy's loop takes a fast path for a broadcast (stride-0) exponent,
     computing x ** 0.5 as sqrt(x), which gives nan for -inf and -0.0 for -0.0 where pow gives
     inf and +0.0 (numpy#21213); the operands are materialised so that the loop sees no stride 0.
-    A Python scalar stays weak (NEP 50): it is converted to the dtype NumPy would compute in."""
+    A Python scalar stays weak (NEP 50): it is converted to the dtype NumPy would compute in.
+    complex64 powers are computed in complex128 and rounded: NumPy's complex64 loop raises to an
+    integer power by repeated multiplication, which overflows where the power does not
+    ((4.3e9+0j) ** -4 is nan+nanj, not 2.9e-39)."""
     dtype = xp.result_type(x, y)
     x, y = (xp.asarray(v, dtype=dtype) if isinstance(v, bool | int | float | complex) else v for v in (x, y))
     x, y = xp.broadcast_arrays(x, y)
     shape = x.shape
     flat = [xp.ascontiguousarray(v).reshape(-1) for v in (x, y)]
+    if dtype == xp.complex64:
+        return xp.power(*(v.astype(xp.complex128) for v in flat)).astype(xp.complex64).reshape(shape)
     return xp.power(*flat).reshape(shape)
 
 
