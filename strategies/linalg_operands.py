@@ -125,7 +125,11 @@ def _shapes_and_arguments(draw, kind: str) -> tuple[list[tuple[int, ...]], dict]
         other = k if kind == "vectors" else draw(st.integers(0, 6), label="n")
         shapes = [(k,), (other,)]
         if _misfit(draw):
-            shapes[draw(st.integers(0, 1))] = draw(st.sampled_from([(), (2, k), (k + 1,)]), label="misfit")
+            # (each operand's misfit keeps its own length: np.outer flattens a (2, k) operand, and
+            # beside the other k-vector that would be 2 k**2 elements)
+            index = draw(st.integers(0, 1))
+            n = shapes[index][0]
+            shapes[index] = draw(st.sampled_from([(), (2, n), (n + 1,)]), label="misfit")
         return shapes, {}
     if kind == "inner":
         k = _inner(draw, large=False)

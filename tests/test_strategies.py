@@ -225,3 +225,17 @@ def test_nested_data_reaches_tuples_scalars_and_mixed_kinds():
     reaches(nested_data(), lambda d: isinstance(d, tuple) and len(d) > 0)
     reaches(nested_data(), lambda d: isinstance(d, complex))
     reaches(nested_data(("int", "float")), lambda d: isinstance(d, list) and {type(x) for x in d} == {int, float})
+
+
+@settings(max_examples=300, database=None)
+@given(data=st.data())
+def test_outer_stays_bounded_in_memory(data):
+    """outer's operands, misfits included, never make NumPy's outer (which flattens them) hold more
+    than a few million elements: a (2, k) misfit beside a k-vector was 2 k**2 elements, past the
+    parallel grain tens of GB."""
+    from conformance.ops.linalg import OPS
+    from strategies.linalg_operands import linalg_calls
+
+    op = next(o for o in OPS if o.name == "outer")
+    inputs, _ = data.draw(linalg_calls(op, dt.dtype("float32")))
+    assert math.prod(max(np.size(inp.values), 1) for inp in inputs.values()) <= 4_000_000
