@@ -107,15 +107,21 @@ def _exp_overflow_band(check: Check) -> np.ndarray:
 
 def _zeros_meet(check: Check) -> np.ndarray:
     """Result positions where a -0.0 meets a +0.0 (an integral zero converts to +0.0) among the
-    operands, Python scalars included."""
+    operands, Python scalars included, as converted to the dtype torch computes in (a tiny value
+    becomes a zero there)."""
     shape = conditions.result_shape(check)
     if shape is None:
         return np.zeros((), dtype=bool)
+    computed = conditions.computed_dtype(check)
+    floating = computed is not None and dt.dtype(computed).kind in ("float", "complex")
     negative = np.zeros(shape, dtype=bool)
     positive = np.zeros(shape, dtype=bool)
     for values in conditions.operand_values(check):
         if values.dtype == object:  # a Python int past 64 bits: no zero
             continue
+        if floating:
+            with np.errstate(all="ignore"):
+                values = dt.dtype(computed).carry(values)
         values = np.broadcast_to(np.real(values), shape)
         zero = values == 0
         negative |= zero & np.signbit(values)
