@@ -424,14 +424,13 @@ def test_complex_cumprod_underflowing_is_documented_and_its_values_compared():
 
 def test_minmax_zeros_meet_after_conversion_to_the_computed_dtype():
     """clamp(float64 -6.8e-94 (0-d), bfloat16 0., bfloat16[1] 0.) computes in bfloat16, where x is
-    -0.0 meeting the +0.0 bounds: minmax-signed-zeros leaves that sign uncompared; a wrong value
-    there is still caught."""
+    -0.0 meeting the +0.0 bounds: torch's -0.0 there is minmax-signed-zeros' (before, the entry
+    read x as no zero and the sign was a divergence)."""
     op = ops.op("clamp")
     x = ArrayInput(np.array(-6.81023021e-94), dt.dtype("float64"))
     low = ArrayInput(np.array(0.0, np.float32), dt.dtype("bfloat16"))
     high = ArrayInput(np.array([0.0], np.float32), dt.dtype("bfloat16"))
     inputs = {"x": x, "min": low, "max": high}
+    records.drain()
     check_op(op, op.forms[0], inputs, "cpu")
-    planted = replace(op.forms[0], call=lambda x, low, high: torch.clamp(x, low, high) + 1)
-    with pytest.raises(Divergence):
-        check_op(op, planted, inputs, "cpu")
+    assert ("known_divergence", "minmax-signed-zeros") in records.drain()
