@@ -464,3 +464,16 @@ def test_gemm_flush_meeting_an_infinity_skips_only_that_position():
     )
     with pytest.raises(Divergence):
         product("mm", x, y, "bfloat16", plant=lambda call: call() * 2)
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_complex_variance_without_freedom(name):
+    """var/std of [0j, 1j] with correction=2: torch's NaN (the real part's 0 / 0) is the entry's;
+    NumPy's inf from torch would be the divergence fixed; with a degree of freedom nothing is relaxed."""
+    values = np.array([0j, 1j], np.complex64)
+    reduce(name, values, "complex64", {"correction": 2})
+    assert confirmed("complex-variance-without-freedom-is-nan")
+    with pytest.raises(DivergenceFixed):
+        reduce(name, values, "complex64", {"correction": 2}, plant=filled(float("inf")))
+    with pytest.raises(Divergence):
+        reduce(name, values, "complex64", {"correction": 1}, plant=filled(float("nan")))

@@ -10,6 +10,7 @@ should not (no model of that can be written).
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -31,6 +32,7 @@ from conformance.known_divergences.reduction_checks import (
     x_of,
 )
 from conformance.normal import as_dtype
+from conformance.ops import reduction_bounds as bounds
 from conformance.ops.reductions import REDUCTIONS
 
 _MEDIANS = ("median", "nanmedian")
@@ -136,6 +138,42 @@ def _backward_with_one_element(check: Check, reference: object) -> Any:
             gradient = factor * (upstream / (2 * spread)) * centred
             gradient = np.zeros_like(values) if spread == 0 else gradient
     return as_dtype(gradient, x.dtype)
+
+
+# ---------------------------------------------------------------------------
+# var and std of complex values with no degrees of freedom
+
+
+def _complex_variance_without_freedom(check: Check) -> bool:
+    """var or std of a complex x (of one or more dims) whose reduced count does not exceed the
+    correction: n - correction <= 0."""
+    if not is_forward(check) or reduction(check).name not in ("var", "std") or _refused(check):
+        return False
+    x, given = x_of(check), effective(check)
+    if not x.dtype.is_complex or not x.shape or check.reference is None or check.reference.raised:
+        return False
+    axes = bounds.reduced_axes(len(x.shape), given.get("dim"))
+    count = math.prod(x.shape[a] for a in axes) if axes else 1
+    return count - given.get("correction", 1) <= 0
+
+
+def _variance_by_parts(check: Check, reference: object) -> Any:
+    """torch's complex var: the real part's variance plus the imaginary part's, each m2 / (n -
+    correction) (std: its square root), so a part with no spread over no degrees of freedom is
+    0 / 0, NaN, where NumPy's |x - mean|^2 sum over 0 is inf."""
+    x, given = x_of(check), effective(check)
+    axes = bounds.reduced_axes(len(x.shape), given.get("dim"))
+    keepdim = bool(given.get("keepdim", False))
+    values = np.asarray(x.values).astype(np.complex128)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        parts = [
+            np.var(p, axis=axes, ddof=given.get("correction", 1), keepdims=keepdim) for p in (values.real, values.imag)
+        ]
+        result = parts[0] + parts[1]
+        if reduction(check).name == "std":
+            result = np.sqrt(result)
+    return as_dtype(np.asarray(result), "float32" if x.dtype.name == "complex64" else "float64")
 
 
 # ---------------------------------------------------------------------------
@@ -265,6 +303,18 @@ ENTRIES: list[KnownDivergence] = [
         torch_gives=Returns(_backward_with_one_element, "(2 / (1 - correction)) v (x - mean), v / (2 std) for std"),
         when=_variance_gradient_over_empty_tuple,
         link="https://github.com/pytorch/pytorch/blob/main/torch/csrc/autograd/FunctionsManual.cpp",
+    ),
+    KnownDivergence(
+        id="complex-variance-without-freedom-is-nan",
+        ops=(*_op_labels("var"), *_op_labels("std")),
+        summary="var and std of complex values with no degrees of freedom (n - correction <= 0) are NaN where a "
+        "part has no spread; NumPy gives inf",
+        example="torch.var(torch.tensor([0j, 1j]), correction=2)  # nan; np.var(np.array([0j, 1j]), ddof=2)  # inf",
+        reason="torch computes a complex variance as the real part's variance plus the imaginary part's, each "
+        "m2 / (n - correction): the part with no spread is 0 / 0; NumPy divides the sum of |x - mean|^2 once",
+        torch_gives=Returns(_variance_by_parts, "the parts' variances, added"),
+        when=_complex_variance_without_freedom,
+        link="https://pytorch.org/docs/stable/generated/torch.var.html",
     ),
     KnownDivergence(
         id="wide-unsigned-parallel-sort-refused",
