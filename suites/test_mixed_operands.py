@@ -31,6 +31,7 @@ from conformance import dtypes as dt
 from conformance import ops
 from conformance.backends import reference_backend
 from conformance.check import Check
+from conformance.inputs import ArrayInput
 from conformance.runner import build_both, check_call, check_op
 from strategies.mixed_operands import (
     PYTHON_KINDS,
@@ -108,6 +109,11 @@ def mixed_case(draw, op: ops.Op, device: str, other, *, inplace: bool = False, t
         inputs[name] = draw(other(meets, shapes[position], position), label=name)
     forms = _usable_forms(op, set(names) - set(replaced), inplace=inplace)
     form = draw(st.sampled_from(forms), label="form")
+    # the dtype whose NumPy carrier the reference computes in: the drawn tensor's, or where every
+    # free operand was replaced (where's branches), the one dtype of the tensors left, if any
+    left = {inputs[name].dtype for name in free if isinstance(inputs[name], ArrayInput)}
+    if dtype not in left:
+        dtype = next(iter(left)) if len(left) == 1 else None
     return form, inputs, dtype
 
 
