@@ -477,3 +477,11 @@ def test_complex_variance_without_freedom(name):
         reduce(name, values, "complex64", {"correction": 2}, plant=filled(float("inf")))
     with pytest.raises(Divergence):
         reduce(name, values, "complex64", {"correction": 1}, plant=filled(float("nan")))
+
+
+def test_quantile_of_a_zero_dim_negative_zero_over_dim_0_is_positive():
+    """torch.quantile(tensor(-0.), q=0., dim=0) is +0.0 (lerp), documented by zero-dim-tensor-takes-dim-0
+    (NumPy refuses the axis); a -0.0 there is a divergence."""
+    reduce("quantile", np.array(-0.0, np.float32), "float32", {"dim": 0, "q": 0.0})
+    with pytest.raises(Divergence, match="signed zeros"):
+        reduce("quantile", np.array(-0.0, np.float32), "float32", {"dim": 0, "q": 0.0}, plant=negative_zeros)

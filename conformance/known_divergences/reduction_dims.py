@@ -73,6 +73,9 @@ def _as_one_element(check: Check, reference: object) -> Any:
         return result  # refused as a 1-element dim too (k out of range): the situation's error, or the dtype's
     if _refusal(check) is not None:
         return _refused(check, reference)
+    if op.name in ("quantile", "nanquantile") and not isinstance(result, Expected | tuple):
+        # torch interpolates with lerp, low + w (high - low): a -0.0 element comes out +0.0
+        return np.asarray(result) + np.zeros((), dtype=np.asarray(result).dtype)
     if op.reduces:
         return result
 
