@@ -103,6 +103,8 @@ def torch_selection(array: np.ndarray, key: IndexKey, python_key: bool = True) -
     for what, value, _ in readings:
         if what == "refused":
             raise value
+        if what == "slice" and value.step is not None and value.step <= 0:  # (applySlice checks it first)
+            raise Refused(ValueError, "^step must be greater than zero$" if value.step < 0 else "")
         if what in ("int", "slice", "index", "narrow") and dim >= result.ndim:
             raise Refused(IndexError, "")
         if what == "int":
@@ -110,8 +112,6 @@ def torch_selection(array: np.ndarray, key: IndexKey, python_key: bool = True) -
                 raise Refused(IndexError, "out of bounds")
             result = result[(slice(None),) * dim + (value, Ellipsis)]  # a 0-d view, never a scalar
         elif what == "slice":
-            if value.step is not None and value.step <= 0:
-                raise Refused(ValueError, "^step must be greater than zero$" if value.step < 0 else "")
             result = result[(slice(None),) * dim + (value,)]
             dim += 1
         elif what == "ellipsis":

@@ -12,6 +12,7 @@ from conformance import divergences, known_divergences, ops, oracle, records
 from conformance import dtypes as dt
 from conformance.check import Check
 from conformance.divergences import GivesDtype, KnownDivergence, Raises, Registry, Returns
+from conformance.errors import builtin_class
 from conformance.inputs import ArrayInput
 from conformance.messages import Divergence, DivergenceChanged, DivergenceFixed
 from conformance.oracle import assert_conforms
@@ -434,3 +435,17 @@ def test_minmax_zeros_meet_after_conversion_to_the_computed_dtype():
     records.drain()
     check_op(op, op.forms[0], inputs, "cpu")
     assert ("known_divergence", "minmax-signed-zeros") in records.drain()
+
+
+def test_negative_slice_step_is_refused_before_a_dim_out_of_range():
+    """torch checks a slice's step before its dim: x[uint8 ndarray [[0]], ::-1] on a 2-d x is
+    ValueError (step), not the IndexError of the dim the mask used up (the model walks so)."""
+    from conformance.index_keys import IndexArray, IndexKey
+    from conformance.torch_indexing import Refused, torch_getitem
+
+    mask = IndexArray(ArrayInput(np.array([[0]], np.uint8), dt.dtype("uint8")), "ndarray")
+    with pytest.raises(Refused) as refused:
+        torch_getitem(np.zeros((0, 0), bool), IndexKey((mask, slice(None, None, -1))))
+    assert builtin_class(refused.value.error) is ValueError
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        torch.zeros(0, 0, dtype=torch.bool)[np.array([[0]], np.uint8), ::-1]
