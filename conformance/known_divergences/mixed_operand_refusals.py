@@ -93,10 +93,11 @@ ENTRIES: list[KnownDivergence] = [
     ),
     KnownDivergence(
         id="no-bcomplex32-kernel",
-        ops=ops.labels(named("add", "sub", "mul", "pow", "logical_and", "logical_or", "logical_xor")),
+        ops=ops.labels(named("add", "sub", "mul", "true_divide", "pow", "logical_and", "logical_or", "logical_xor")),
         summary=(
-            "add, sub, mul, pow and logical_and/or/xor have no bcomplex32 kernel: bfloat16 with a complex "
-            "operand raises; NumPy computes (in complex64)"
+            "add, sub, mul, true_divide (a number divided by a tensor too: it multiplies by the reciprocal), pow "
+            "and logical_and/or/xor have no bcomplex32 kernel: bfloat16 with a complex operand raises; NumPy "
+            "computes (in complex64)"
         ),
         example="torch.ones(2, dtype=torch.bfloat16) + 1j  # NotImplementedError: \"add_stub\" not implemented for 'BComplex32'",
         reason=(
