@@ -3,10 +3,11 @@
     python benchmarks/gpu.py OUT            # on a machine with a CUDA GPU (and CuPy, for interop)
 
 Writes to OUT: `cuda-record.json` (the run record of the CUDA rows, ci profile) and its
-`cuda-report.md`, `cuda-junit.xml`, `bench.txt`/`bench.json` (the benchmark of the CUDA rows,
-dev profile) and `summary.md` (the environment, each step's outcome and time). Each step has
-a time limit, so the whole run stays under 8 minutes; a step that runs out is reported as
-such and the next one runs. Where torch sees no CUDA device, it says why and exits 0 with
+`cuda-report.md`, `cuda-junit.xml`, `bench.json` (the benchmark of the CUDA rows, dev profile),
+each step's output (`suites.log`, `report.log`, `bench.log`) and `summary.md` (the environment,
+each step's outcome and time). Each step has a time limit, so the whole run stays under
+8 minutes; a step that runs out is interrupted (its record kept, marked interrupted), reported
+as such, and the next one runs. Where torch sees no CUDA device, it says why and exits 0 with
 nothing run (CuPy absent: the CUDA rows run, and the CuPy checks skip with their reason).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -24,19 +26,31 @@ LIMITS_S = {"suites": 300, "report": 30, "bench": 120}
 
 
 def step(name: str, command: list[str], out: Path, log: list[str]) -> int:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    """Run one step in its own process group; past its limit, interrupt pytest (it then
+    finishes its record and reports), and kill the group 30 s later if it still runs."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
     env.pop("CI", None)
     start = time.perf_counter()
-    try:
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=LIMITS_S[name])
-        status, output = done.returncode, done.stdout + done.stderr
-    except subprocess.TimeoutExpired as error:
-        status, output = 124, f"{error.stdout or ''}{error.stderr or ''}\nran past {LIMITS_S[name]} s"
+    with subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=LIMITS_S[name])
+            status = process.returncode
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGINT)
+            try:
+                output, _ = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                output, _ = process.communicate()
+            output, status = f"{output}\nran past {LIMITS_S[name]} s: interrupted", 124
     seconds = time.perf_counter() - start
-    (out / f"{name}.log").write_text(output if isinstance(output, str) else output.decode(errors="replace"))
+    (out / f"{name}.log").write_text(output)
     last = output.strip().splitlines()[-1] if output.strip() else ""
     log.append(f"- {name}: exit status {status} in {seconds:.0f} s: `{last[:200]}`")
-    print(log[-1], file=sys.stderr)
+    print(log[-1], file=sys.stderr, flush=True)
     return status
 
 
@@ -44,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="the folder to write into (created)")
     args = parser.parse_args(argv)
+    import hypothesis
+    import numpy
     import torch
 
     if not torch.cuda.is_available():
@@ -61,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         "# GPU run",
         "",
         f"- torch {torch.__version__}, CUDA {torch.version.cuda}, {torch.cuda.get_device_name(0)}"
-        f" ({torch.cuda.device_count()} device(s)); CuPy {cupy_version}",
+        f" ({torch.cuda.device_count()} device(s)); CuPy {cupy_version}; NumPy {numpy.__version__};"
+        f" Hypothesis {hypothesis.__version__}; Python {sys.version.split()[0]}",
     ]
     python = sys.executable
     step(
@@ -97,8 +114,6 @@ def main(argv: list[str] | None = None) -> int:
         out,
         log,
     )
-    if (out / "bench.log").exists():
-        (out / "bench.txt").write_text((out / "bench.log").read_text())
     (out / "summary.md").write_text("\n".join(log) + "\n")
     print("\n".join(log))
     return 0
