@@ -74,3 +74,43 @@ def set_devices_under_test(devices: list[str]) -> None:
 def devices_under_test() -> list[str]:
     """The devices this run tests (discovered unless the plugin was told otherwise)."""
     return list(_under_test) or discover()
+
+
+# ---------------------------------------------------------------------------
+# A device context lost to a device-side assert
+
+_lost: dict[str, str] = {}  # device -> the test after which it failed to synchronize
+
+
+def lost_to(device: str) -> str | None:
+    """The test after which this process lost `device`'s context (a device-side assert), if any."""
+    return _lost.get(device)
+
+
+def synchronize_after(device: str, test: str, synchronize=None) -> None:
+    """Synchronize `device` after `test` ran on it. An error torch reports only now (a
+    device-side assert in a kernel the test launched) means every later call of this process on
+    that device fails too: the device is marked lost, and the error says which test lost it."""
+    kind = device.split(":")[0]
+    if device in _lost or kind == "cpu":
+        return
+    module = getattr(torch, kind, None)
+    if synchronize is None:
+        if module is None or not hasattr(module, "is_initialized") or not module.is_initialized():
+            return  # nothing ran on it in this process (or a device torch cannot ask: mps)
+        synchronize = module.synchronize
+    try:
+        synchronize(device)
+    except Exception as error:  # torch.AcceleratorError, a RuntimeError, on CUDA
+        _lost[device] = test
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise RuntimeError(
+            f"{device} failed to synchronize after this test ({type(error).__name__}: {first}): a kernel it "
+            f"launched stopped, and the {kind} context of this process is lost; the {device} rows this "
+            "process runs after it are skipped"
+        ) from error
+
+
+def forget_lost() -> None:
+    """Forget every lost context (for self-tests)."""
+    _lost.clear()

@@ -88,6 +88,23 @@ class Crashes(Behaviour):
 
 
 @dataclass(frozen=True)
+class AssertsOnDevice(Behaviour):
+    """torch reports the error with a device-side assert: the kernel stops, and a RuntimeError
+    (torch's AcceleratorError) reaches the host at the next synchronization, after which the
+    process's device context is unusable. The run therefore never makes such a call in its own
+    processes (`runner.check_call` checks the reference alone there); the suite's isolated
+    examples (`suites/test_device_asserts.py`) show each entry in a subprocess of its own."""
+
+    assertion: str  # what the kernel asserts, in torch's words
+
+    def expectation(self, expected: Any, check: Check) -> Any:
+        return Outcome(error=ExpectedError(RuntimeError, "device-side assert triggered"))
+
+    def __str__(self) -> str:
+        return f"torch stops with a device-side assert ({self.assertion}), losing the device context"
+
+
+@dataclass(frozen=True)
 class Returns(Behaviour):
     """torch returns what `compute(check, reference_value)` computes in NumPy.
 

@@ -4,7 +4,8 @@ Some torch calls abort the process on bad input instead of raising (on torch 2.1
 `torch.from_dlpack` of a NumPy array with a negative stride raises SIGABRT from
 C++). A check that makes such a call hands it to `run_isolated`: the call runs in a
 long-lived helper process (one per pytest worker, started on first use, restarted
-after a crash, forked from a server that has torch imported already), and a crash comes back as an `Outcome` whose error is `Crashed`,
+after a crash or after a call that lost its CUDA context to a device-side assert, forked
+from a server that has torch imported already), and a crash comes back as an `Outcome` whose error is `Crashed`,
 which the oracle reports as a divergence. The run goes on either way, serial or
 under xdist.
 
@@ -40,11 +41,27 @@ def _serve(connection) -> None:  # runs in the helper process
                 reply = ("value", value, None)
             except Exception as error:
                 reply = ("error", _picklable(error), traceback.format_exc())
-        reply = (*reply, tuple(messages))
+        lost = _device_lost()
+        reply = (*reply, tuple(messages), lost)
         try:
             connection.send(reply)
         except Exception as error:  # an unpicklable result
-            connection.send(("error", RuntimeError(f"result cannot be sent back: {error}"), None, ()))
+            connection.send(("error", RuntimeError(f"result cannot be sent back: {error}"), None, (), lost))
+        if lost:
+            return  # every later call here would fail: the parent starts a new helper
+
+
+def _device_lost() -> bool:
+    """Whether the call left this process's CUDA context unusable (a device-side assert)."""
+    import torch
+
+    if not torch.cuda.is_initialized():
+        return False
+    try:
+        torch.cuda.synchronize()
+    except Exception:
+        return True
+    return False
 
 
 def _picklable(error: Exception) -> Exception:
@@ -110,12 +127,14 @@ class _Helper:
                     error=Crashed(f"did not return within {timeout:g} s (the helper process was killed)", "timeout")
                 )
             try:
-                kind, payload, _trace, warnings = self.connection.recv()
+                kind, payload, _trace, warnings, lost = self.connection.recv()
             except (EOFError, ConnectionResetError, OSError):
                 self.process.join(timeout=10)
                 code = self.process.exitcode
                 self.stop()
                 return Outcome(error=_crash(code))
+            if lost:  # the helper ends itself: its device context is unusable
+                self.stop()
         if kind == "value":
             return Outcome(value=payload, warnings=warnings)
         return Outcome(error=payload, warnings=warnings)

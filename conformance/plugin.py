@@ -372,6 +372,28 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
     return None
 
 
+def _device_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    device = callspec.params.get("device") if callspec else None
+    return device if isinstance(device, str) else None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A row of a device whose context this process lost (a device-side assert) is skipped,
+    with the test that lost it: every call on that device would fail."""
+    device = _device_of(item)
+    lost = devices.lost_to(device) if device else None
+    if lost:
+        pytest.skip(f"the {device} context of this process was lost to a device-side assert after {lost}")
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Synchronize the row's device, so that an asynchronous error fails the test that caused it."""
+    device = _device_of(item)
+    if device:
+        devices.synchronize_after(device, item.nodeid)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     records.drain()

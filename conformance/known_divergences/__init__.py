@@ -1,4 +1,4 @@
-"""The known divergences between torch and NumPy/CuPy, as data, and the registry of them.
+"""The known divergences between torch and NumPy, as data, and the registry of them.
 
 Each entry is a documented fact about torch: what differs, when (op, inputs,
 device), a minimal example, why, and a link where one exists. The oracle checks
@@ -19,6 +19,7 @@ from conformance.known_divergences import (
     complex,
     copies,
     creation,
+    device_asserts,
     elementwise,
     indexing,
     interop,
@@ -45,5 +46,6 @@ ENTRIES = [
     *copies.ENTRIES,
     *mixed_operands.ENTRIES,
     *random.ENTRIES,
+    *device_asserts.ENTRIES,
 ]
 REGISTRY = Registry(ENTRIES)

@@ -137,7 +137,7 @@ class Op:
 
     name: str
     forms: tuple[Form, ...]
-    ref: str | Callable[..., Any]  # a NumPy/CuPy function name, or fn(xp, *arrays, **arguments)
+    ref: str | Callable[..., Any]  # a NumPy function name, or fn(xp, *arrays, **arguments)
     dtypes: tuple[str, ...]
     operands: tuple[Operand, ...] = BINARY
     domain: Domain = anything
