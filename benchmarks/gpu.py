@@ -57,7 +57,18 @@ def step(name: str, command: list[str], out: Path, log: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="the folder to write into (created)")
+    parser.add_argument(
+        "--limits",
+        default="",
+        metavar="STEP=S,...",
+        help=f"each step's time limit in seconds (default: {','.join(f'{k}={v}' for k, v in LIMITS_S.items())})",
+    )
     args = parser.parse_args(argv)
+    for part in filter(None, args.limits.split(",")):
+        name, _, seconds = part.partition("=")
+        if name.strip() not in LIMITS_S or not seconds.strip().isdigit():
+            parser.error(f"--limits {part!r}: give STEP=SECONDS with STEP one of {', '.join(LIMITS_S)}")
+        LIMITS_S[name.strip()] = int(seconds)
     import hypothesis
     import numpy
     import torch
