@@ -1,13 +1,17 @@
 """Device-side asserts: a call torch would stop with one is never made in the run's processes,
-the helper that made one ends itself, and a lost device context fails the test that lost it."""
+the helper that made one ends itself, and a lost device context fails the test that lost it;
+and the CUDA entries apply on CUDA alone."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from conformance import device_calls, devices, isolation, records
+from conformance import device_calls, devices, isolation, ops, records
+from conformance import dtypes as dt
 from conformance.check import Check
 from conformance.compare import Options
+from conformance.inputs import ArrayInput
 from conformance.messages import Divergence
 from conformance.oracle import assert_conforms
 from conformance.outcomes import Outcome, capture
@@ -100,3 +104,18 @@ def test_a_lost_device_fails_the_test_that_lost_it_and_skips_the_rest():
         assert devices.lost_to("cpu") is None
     finally:
         devices.forget_lost()
+
+
+def _uint_mul_check(device: str, dtype: str = "uint16") -> Check:
+    inputs = {name: ArrayInput(np.array([1, 2], dtype=dtype), dt.dtype(dtype)) for name in "xy"}
+    return Check.of(ops.op("mul"), inputs=inputs, device=device)
+
+
+def test_a_missing_cuda_kernel_is_documented_only_on_cuda():
+    expected = Outcome(value=np.array([1, 4], dtype=np.uint16))
+    missing = Outcome(error=NotImplementedError("\"mul_cuda\" not implemented for 'UInt16'"))
+    assert_conforms(missing, expected, _uint_mul_check("cuda:0"))
+    with pytest.raises(Divergence, match="error parity"):
+        assert_conforms(missing, expected, _uint_mul_check("cpu"))
+    with pytest.raises(Divergence, match="not implemented for"):  # a wrong value is no missing kernel
+        assert_conforms(Outcome(value=np.array([1, 5], dtype=np.uint16)), expected, _uint_mul_check("cuda:0"))

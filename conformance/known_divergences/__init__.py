@@ -19,6 +19,7 @@ from conformance.known_divergences import (
     complex,
     copies,
     creation,
+    cuda_kernels,
     device_asserts,
     elementwise,
     indexing,
@@ -47,5 +48,6 @@ ENTRIES = [
     *mixed_operands.ENTRIES,
     *random.ENTRIES,
     *device_asserts.ENTRIES,
+    *cuda_kernels.ENTRIES,
 ]
 REGISTRY = Registry(ENTRIES)
