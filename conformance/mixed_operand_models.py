@@ -335,8 +335,15 @@ def ndarray_operator_by_numpy(check: Check) -> bool:
 
 
 def numpy_result(check: Check, reference: object) -> object:
-    """The reference itself: NumPy computed torch's result."""
-    return check.reference if check.reference.raised else check.reference.value
+    """NumPy's result, as `Tensor.__array_wrap__` wraps it: NumPy computed torch's result, and
+    torch's wrapper turns a bool array into uint8 ("torch has no built-in bool tensor", a
+    comment older than torch.bool), so `torch.tensor([True]) + np.array([True])` is uint8."""
+    if check.reference.raised:
+        return check.reference
+    value = check.reference.value
+    if isinstance(value, np.ndarray | np.generic) and np.asarray(value).dtype == np.bool_:
+        return np.asarray(value).astype(np.uint8)
+    return value
 
 
 def _function_call(check: Check) -> Check:

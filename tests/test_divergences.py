@@ -449,3 +449,19 @@ def test_negative_slice_step_is_refused_before_a_dim_out_of_range():
     assert builtin_class(refused.value.error) is ValueError
     with pytest.raises(ValueError, match="step must be greater than zero"):
         torch.zeros(0, 0, dtype=torch.bool)[np.array([[0]], np.uint8), ::-1]
+
+
+def _bool_operator_check(ndarray: np.ndarray) -> Check:
+    op = ops.op("add")
+    form = next(f for f in op.forms if f.label == "operator.add")
+    return Check.of(op, form, {"x": ArrayInput(np.array([True]), dt.dtype("bool")), "y": ndarray}, device="cpu")
+
+
+@pytest.mark.parametrize("ndarray", [np.array(False), np.array([True])], ids=["0-d", "1-d"])
+def test_bool_result_of_an_ndarray_operator_is_wrapped_as_uint8(ndarray):
+    """NumPy computes `tensor + ndarray`, and torch's __array_wrap__ turns its bool result into uint8."""
+    check = _bool_operator_check(ndarray)
+    expected = capture(lambda: np.add(np.array([True]), ndarray))
+    assert_conforms(capture(lambda: torch.tensor([True]) + ndarray), expected, check)
+    with pytest.raises(DivergenceFixed, match="ndarray-operator-by-numpy"):  # a bool result, as NumPy's, is caught
+        assert_conforms(Outcome(value=torch.tensor([True])), expected, check)

@@ -117,9 +117,12 @@ ENTRIES: list[KnownDivergence] = [
         example="torch.ones(2, dtype=torch.float16) + np.ones(2, np.int32)  # tensor float64 (torch's promotion: float16)",
         reason=(
             "Tensor's operators decline an ndarray, and ndarray's reflected operator computes with the tensor "
-            "as an array, wrapping the result as a tensor; torch's own promotion and refusals do not apply"
+            "as an array, wrapping the result as a tensor (Tensor.__array_wrap__, which turns a bool array into "
+            "uint8); torch's own promotion and refusals do not apply"
         ),
-        torch_gives=Returns(models.numpy_result, "NumPy's result, as a tensor", where_reference_raises=True),
+        torch_gives=Returns(
+            models.numpy_result, "NumPy's result, as a tensor (a bool one as uint8)", where_reference_raises=True
+        ),
         when=models.ndarray_operator_by_numpy,
         link="https://github.com/pytorch/pytorch/issues/59237",
     ),
