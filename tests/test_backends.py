@@ -138,6 +138,9 @@ def test_availability_reasons():
         status = device_availability("cuda:0")
         assert not status and "CUDA" in status.reason
     assert reference_backend("cpu") is NUMPY
+    assert reference_backend("cuda:0") is NUMPY  # CuPy is no faithful oracle of values (see its docstring)
+    with pytest.raises(RuntimeError):
+        reference_backend("nosuchdevice")
 
 
 def test_missing_cupy_is_a_clear_error():
