@@ -231,6 +231,7 @@ class Registry:
 
     def __init__(self, entries: Iterable[KnownDivergence] = ()):
         self.entries: list[KnownDivergence] = []
+        self._by_label: dict[str, list[KnownDivergence]] = {}  # each op label's entries, in registry order
         for entry in entries:
             self.add(entry)
 
@@ -238,11 +239,23 @@ class Registry:
         if any(existing.id == entry.id for existing in self.entries):
             raise ValueError(f"known divergence {entry.id!r} is registered twice")
         self.entries.append(entry)
+        for label in dict.fromkeys(entry.ops):
+            self._by_label.setdefault(label, []).append(entry)
+
+    def replace(self, entry: KnownDivergence) -> None:
+        """Put `entry` in the place of the registered entry of the same id."""
+        entries = [entry if existing.id == entry.id else existing for existing in self.entries]
+        if entries == self.entries:
+            raise ValueError(f"no known divergence {entry.id!r} is registered")
+        self.entries, self._by_label = [], {}
+        for each in entries:
+            self.add(each)
 
     def find(self, check: Check, torch_release: tuple[int, ...] | None = None) -> list[KnownDivergence]:
         """Every entry that applies to `check` on torch `torch_release` (the running one by default),
-        in registry order."""
-        return [entry for entry in self.entries if entry.applies(check, torch_release)]
+        in registry order. Only the entries of the check's label are asked (the oracle asks for
+        every check, and most entries name a few ops)."""
+        return [entry for entry in self._by_label.get(check.label, ()) if entry.applies(check, torch_release)]
 
     def beyond_knowledge(self, torch_release: tuple[int, ...] | None = None) -> bool:
         """Whether `torch_release` (the running one by default) is newer than every release the

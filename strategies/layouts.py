@@ -17,6 +17,21 @@ def _marked(draw: st.DrawFn, dims: list[int]) -> tuple[int, ...]:
     return tuple(d for d in dims if draw(st.booleans()))
 
 
+# the parts of a view, built once each rather than at every draw (a strategy built anew is
+# validated anew, which cost more than the draw)
+_integers = functools.cache(st.integers)
+
+
+@functools.cache
+def _steps(ndim: int, max_step: int) -> st.SearchStrategy[tuple[int, ...]]:
+    return st.tuples(*[_integers(1, max_step)] * ndim)
+
+
+@functools.cache
+def _permutations(ndim: int) -> st.SearchStrategy[list[int]]:
+    return st.permutations(range(ndim))
+
+
 @st.composite
 def _views(
     draw: st.DrawFn,
@@ -27,9 +42,9 @@ def _views(
     max_offset: int,
 ) -> Layout:
     ndim = len(shape)
-    offset = draw(st.integers(0, max_offset))
-    steps = draw(st.tuples(*[st.integers(1, max_step)] * ndim))
-    perm = tuple(draw(st.permutations(range(ndim)))) if ndim > 1 else tuple(range(ndim))
+    offset = draw(_integers(0, max_offset))
+    steps = draw(_steps(ndim, max_step))
+    perm = tuple(draw(_permutations(ndim))) if ndim > 1 else tuple(range(ndim))
     wide = [d for d, n in enumerate(shape) if n > 1]
     expanded = _marked(draw, wide) if allow_expanded else ()
     flip_candidates = [d for d in wide if d not in expanded]

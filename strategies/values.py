@@ -210,8 +210,34 @@ def _arrays(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Constraint
     return hnp.arrays(dtype.numpy, shape, elements=_elements(dtype, c), unique=unique)
 
 
-@st.composite
 def array_inputs(
+    dtype: dt.DType | st.SearchStrategy[dt.DType],
+    shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]],
+    *,
+    layouts: st.SearchStrategy[Layout] | None = None,
+    unique: bool = False,
+    **constraints,
+) -> st.SearchStrategy[ArrayInput]:
+    """An `ArrayInput`: values of `dtype` and `shape` in a drawn memory layout.
+
+    `layouts` defaults to every layout `strategies.layouts.layouts` draws (no
+    negative strides); pass `st.just(CONTIGUOUS)` where the layout is not what a
+    check is about. The strategy is built once per arguments: the suites ask for it at every
+    example, and a strategy built anew is validated anew, which costs more than the draw.
+    """
+    try:
+        return _cached_array_inputs(dtype, shape, layouts, unique, tuple(sorted(constraints.items())))
+    except TypeError:  # an unhashable argument (a shape given as a list)
+        return _array_inputs(dtype, shape, layouts=layouts, unique=unique, **constraints)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_array_inputs(dtype, shape, layouts, unique: bool, constraints: tuple) -> st.SearchStrategy[ArrayInput]:
+    return _array_inputs(dtype, shape, layouts=layouts, unique=unique, **dict(constraints))
+
+
+@st.composite
+def _array_inputs(
     draw: st.DrawFn,
     dtype: dt.DType | st.SearchStrategy[dt.DType],
     shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]],
@@ -220,12 +246,6 @@ def array_inputs(
     unique: bool = False,
     **constraints,
 ) -> ArrayInput:
-    """An `ArrayInput`: values of `dtype` and `shape` in a drawn memory layout.
-
-    `layouts` defaults to every layout `strategies.layouts.layouts` draws (no
-    negative strides); pass `st.just(CONTIGUOUS)` where the layout is not what a
-    check is about.
-    """
     dtype = draw(dtype) if isinstance(dtype, st.SearchStrategy) else dtype
     shape = draw(shape) if isinstance(shape, st.SearchStrategy) else tuple(shape)
     layout = draw(layouts if layouts is not None else layout_strategy(shape))

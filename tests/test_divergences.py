@@ -73,7 +73,7 @@ def test_entry_matches_only_its_op_and_condition(registry):
 def test_documented_error_must_match_type_and_message(registry):
     registry.add(entry(torch_gives=Raises(RuntimeError, "Dimension size must be non-negative")))
     assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), Check("torch.planted"))
-    registry.entries[0] = entry(torch_gives=Raises(TypeError, "something else"))
+    registry.replace(entry(torch_gives=Raises(TypeError, "something else")))
     with pytest.raises(Divergence, match="documented"):
         assert_conforms(capture(lambda: torch.zeros(-1)), capture(lambda: np.zeros(1)), Check("torch.planted"))
 
@@ -210,10 +210,10 @@ def test_entry_outside_its_release_range_expects_conformance(registry):
     registry.add(entry(until="2.0"))
     with pytest.raises(Divergence):
         assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))
-    registry.entries[0] = entry(since="99.0")
+    registry.replace(entry(since="99.0"))
     with pytest.raises(Divergence):
         assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))
-    registry.entries[0] = entry(since="2.0", until="99.0")
+    registry.replace(entry(since="2.0", until="99.0"))
     assert_conforms(torch.tensor([1.5]), np.array([1.5]), Check("torch.planted"))
 
 
@@ -465,3 +465,15 @@ def test_bool_result_of_an_ndarray_operator_is_wrapped_as_uint8(ndarray):
     assert_conforms(capture(lambda: torch.tensor([True]) + ndarray), expected, check)
     with pytest.raises(DivergenceFixed, match="ndarray-operator-by-numpy"):  # a bool result, as NumPy's, is caught
         assert_conforms(Outcome(value=torch.tensor([True])), expected, check)
+
+
+def test_registry_finds_by_label_in_registry_order_and_replaces_by_id():
+    first, second = entry(id="a", ops=("torch.x", "torch.y")), entry(id="b", ops=("torch.y",))
+    registry = Registry([first, second])
+    assert registry.find(Check("torch.y")) == [first, second]
+    assert registry.find(Check("torch.x")) == [first] and registry.find(Check("torch.z")) == []
+    narrowed = entry(id="a", ops=("torch.x",))
+    registry.replace(narrowed)
+    assert registry.find(Check("torch.y")) == [second] and registry.find(Check("torch.x")) == [narrowed]
+    with pytest.raises(ValueError, match="no known divergence 'c'"):
+        registry.replace(entry(id="c"))
