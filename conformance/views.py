@@ -45,16 +45,20 @@ def torch_memory_facts(result: Any, inputs: Mapping[str, torch.Tensor]) -> dict[
     """Per input tensor: does a write into each piece of torch's result show in it? (The
     pieces are written to: call this once their values have been compared.)"""
     shared: dict[str, list[bool]] = {name: [] for name in inputs}
+    # each input read once before the writes and once after each write: what one piece's write
+    # is compared with is what the input held just before it (the last piece's write included)
+    before = {name: _snapshot(t) for name, t in inputs.items() if t.numel()}
     for piece in _pieces(result):
         if piece.numel() == 0:
             continue
-        before = {name: _snapshot(t) for name, t in inputs.items() if t.numel()}
         index = (0,) * piece.dim()
         current = tensor_to_numpy(piece)[index]
         with torch.no_grad():
             piece[index] = marker(dt.from_torch(piece.dtype), current)
         for name, snapshot in before.items():
-            shared[name].append(_snapshot(inputs[name]) != snapshot)
+            after = _snapshot(inputs[name])
+            shared[name].append(after != snapshot)
+            before[name] = after
     return {_key(name): _verdict(found) for name, found in shared.items()}
 
 
