@@ -157,3 +157,31 @@ def test_changed_is_an_outcome_of_its_own(pytester):
     reported.stdout.fnmatch_lines(["*1 changed*"])
     text = xml.read_text()
     assert '<property name="changed" value="planted"' in text and "<skipped" in text
+
+
+def test_rows_after_a_lost_device_skip_with_the_test_that_lost_it(pytester):
+    """A device context lost in one row (marked here as the teardown's synchronization marks
+    it) skips the later rows of that device in the process, naming the row; other devices run."""
+    pytester.makepyfile(
+        test_lost="""
+        import pytest
+        from conformance import devices
+
+        @pytest.mark.parametrize("device", ["cuda:0"])
+        def test_loses(device):
+            devices._lost[device] = "test_lost.py::test_loses[cuda:0]"
+
+        @pytest.mark.parametrize("device", ["cuda:0"])
+        def test_after(device):
+            pass
+
+        @pytest.mark.parametrize("device", ["cpu"])
+        def test_on_the_cpu(device):
+            pass
+        """
+    )
+    result = run(pytester, str(pytester.path / "test_lost.py"), "-p", "conformance.plugin", "-rs")
+    result.assert_outcomes(passed=2, skipped=1)
+    result.stdout.fnmatch_lines(
+        ["*the cuda:0 context of this process was lost to a device-side assert after test_lost.py::test_loses*"]
+    )
