@@ -380,12 +380,18 @@ def test_pow_exponent_read_either_way_by_position(label, exponent):
         check_op(op, replace(form, call=planted), {"x": x, "y": exponent}, "cpu")
 
 
-def test_clamp_int_past_64_bits_is_refused_before_a_complex_bound_is_read():
-    """torch.clamp(x, 2**64, 1j) raises OverflowError (the parser refuses the int first), not the
-    complex bound's RuntimeError; a torch that clamped instead is a divergence."""
+@pytest.mark.parametrize(
+    "low, high",
+    [(2**64, 1j), (np.complex128(0j), np.uint64(2**64 - 2))],
+    ids=["python-int", "numpy-uint64"],
+)
+def test_clamp_int_past_64_bits_is_refused_before_a_complex_bound_is_read(low, high):
+    """torch.clamp(x, 2**64, 1j) raises OverflowError, and torch.clamp(x, np.complex128(0j),
+    np.uint64(2**64 - 2)) TypeError (the parser refuses the integer first), not the complex bound's
+    RuntimeError; a torch that clamped instead is a divergence."""
     op = ops.op("clamp")
     x = ArrayInput(np.array(0.0, dtype=np.float16), dt.dtype("float16"))
-    inputs = {"x": x, "min": 2**64, "max": 1j}
+    inputs = {"x": x, "min": low, "max": high}
     check_op(op, op.forms[0], inputs, "cpu")
     planted = replace(op.forms[0], call=lambda x, low, high: torch.clamp(x, 3.0))
     with pytest.raises(Divergence, match="error parity"):

@@ -295,6 +295,23 @@ def test_half_mean_of_integers_beyond_the_model_fails(dtype, values):
         reduce("mean", values, "int64", arguments, plant=lambda call: call() - 0.5)
 
 
+MEAN_IN_FLOAT32 = "mean-dtype-reads-in-float32"
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_mean_of_a_value_that_underflows_keeps_its_sign(dtype):
+    """-1e-38 (0-d float32) is -0.0 in float16 and -1e-38 in bfloat16: NumPy's mean of the cast
+    value starts from +0.0 and gives +0.0 in float16; torch's mean reads it in float32 and rounds
+    -1e-38 to dtype=, keeping the sign (float16) or the value (bfloat16)."""
+    arguments = {"dtype": dt.dtype(dtype)}
+    ran = reduce("mean", np.float32(-1.1754944e-38), "float32", arguments)
+    assert np.signbit(float(ran.actual.value))
+    if dtype == "float16":
+        assert confirmed(MEAN_IN_FLOAT32)
+        with pytest.raises(DivergenceFixed, match=MEAN_IN_FLOAT32):  # NumPy's +0.0
+            reduce("mean", np.float32(-1.1754944e-38), "float32", arguments, plant=lambda call: call().abs())
+
+
 def test_sum_with_half_dtype_converts_first():
     """sum's dtype= converts the integers to float16 first (2048 - 2047 = 1): the float32 sum
     (2049 - 2047 = 2) is a divergence there."""

@@ -89,6 +89,8 @@ def clamp_with_real_bounds(check: Check, reference: object) -> object:
         return Outcome(
             error=ExpectedError(OverflowError, "int too big to convert|can't convert negative int to unsigned")
         )
+    if models.numpy_uint64_past_int64(check):  # so it does a np.uint64 past int64 (numpy-uint64-past-int64)
+        return Outcome(error=ExpectedError(TypeError, "an integer is required"))
     inputs = dict(check.inputs)
     for name, value in mixed.free_values(check)[1:]:
         number = _complex_bound(value)

@@ -40,15 +40,18 @@ def _integral_logsumexp(check: Check) -> bool:
     return _is_forward(check) and _x(check).dtype.is_integral
 
 
-def _mean_overflows_when_cast(check: Check) -> bool:
-    """mean with dtype=float16/bfloat16 of an input with finite values that cast to inf there."""
+def _mean_leaves_range_when_cast(check: Check) -> bool:
+    """mean with dtype=float16/bfloat16 of an input with finite values that cast to inf there,
+    or nonzero ones that cast to zero (where the sign of a zero mean tells the two readings apart)."""
     if not _is_forward(check) or _reduction(check).name != "mean" or _refusal(check) is not None:
         return False
     target, x = _arguments(check).get("dtype"), _x(check)
     if target is None or target.name not in dt.REDUCED_FLOATS or target == x.dtype:
         return False
     values = np.asarray(x.values)
-    return bool((np.isfinite(values) & np.isinf(target.carry(values).astype(np.float64))).any())
+    with np.errstate(all="ignore"):
+        cast = target.carry(values).astype(np.float64)
+    return bool((np.isfinite(values) & (np.isinf(cast) | ((cast == 0) & (values != 0)))).any())
 
 
 def _mean_in_float32(check: Check, reference: object) -> Any:
@@ -77,14 +80,16 @@ MEAN_READS_IN_FLOAT32 = KnownDivergence(
     id="mean-dtype-reads-in-float32",
     ops=_labels(("mean",)),
     summary="mean with dtype=float16/bfloat16 reads the input in float32, not cast to dtype= first as NumPy "
-    "(and torch's documentation) do: values that overflow the dtype still average to a finite mean",
+    "(and torch's documentation) do: values that overflow the dtype still average to a finite mean, and "
+    "values that underflow to zero in it keep their sign",
     example="torch.mean(torch.tensor([70000., -70000.]), dtype=torch.float16)  # 0.; "
-    "np.mean(np.float32([70000, -70000]), dtype=np.float16)  # nan",
+    "np.mean(np.float32([70000, -70000]), dtype=np.float16)  # nan; "
+    "torch.mean(torch.tensor(-1e-38), dtype=torch.float16)  # -0.; np.mean(np.float32(-1e-38), dtype=np.float16)  # 0.",
     reason="torch's mean accumulates float16 and bfloat16 results in float32 from the input as it is; "
     "sum with dtype= casts first",
     torch_gives=Returns(_mean_in_float32, "the mean of the input in float32, rounded to dtype="),
     tolerance=_float32_mean_bound,
-    when=_mean_overflows_when_cast,
+    when=_mean_leaves_range_when_cast,
     link="https://pytorch.org/docs/stable/generated/torch.mean.html",
 )
 
