@@ -8,6 +8,7 @@ with are in `conformance.mixed_operands`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -320,14 +321,16 @@ def pow_exponent_rounding_matters(check: Check) -> np.ndarray:
 
 def ndarray_operator_by_numpy(check: Check) -> bool:
     """`tensor op ndarray` under an operator that hands the call to NumPy (not ==, which torch
-    computes, nor the ordered comparisons, which raise), with a tensor NumPy can read."""
+    computes, nor the ordered comparisons, which raise), with a tensor NumPy can read; and so
+    `tensor op np.uint64` past int64's range, which torch's parser declines (numpy-uint64-past-int64)."""
     free = free_values(check)
     if check.form is None or check.form.kind != "operator" or len(free) != 2:
         return False
     (_, first), (_, second) = free
+    wide_uint64 = isinstance(second, np.uint64) and int(second) > INT64_MAX
     return (
         isinstance(first, ArrayInput)
-        and isinstance(second, np.ndarray)
+        and (isinstance(second, np.ndarray) or wide_uint64)
         and first.dtype.native_numpy
         and check.label
         not in ("operator.eq", "operator.ne", "operator.lt", "operator.le", "operator.gt", "operator.ge")
@@ -335,12 +338,17 @@ def ndarray_operator_by_numpy(check: Check) -> bool:
 
 
 def numpy_result(check: Check, reference: object) -> object:
-    """NumPy's result, as `Tensor.__array_wrap__` wraps it: NumPy computed torch's result, and
-    torch's wrapper turns a bool array into uint8 ("torch has no built-in bool tensor", a
-    comment older than torch.bool), so `torch.tensor([True]) + np.array([True])` is uint8."""
-    if check.reference.raised:
-        return check.reference
-    value = check.reference.value
+    """NumPy's own result of the operator on the tensor read as an array, as `Tensor.__array_wrap__`
+    wraps it. It is NumPy's call, not the op's reference (which may compute otherwise: pow's
+    complex64 in complex128); and torch's wrapper turns a bool array into uint8 ("torch has no
+    built-in bool tensor", a comment older than torch.bool): `torch.tensor([True]) +
+    np.array([True])` is uint8."""
+    (_, first), (_, second) = free_values(check)
+    with np.errstate(all="ignore"):
+        try:
+            value = check.form.call(np.asarray(first.values), second)
+        except Exception as error:
+            return Outcome(error=ExpectedError(type(error), re.escape(str(error))))
     if isinstance(value, np.ndarray | np.generic) and np.asarray(value).dtype == np.bool_:
         return np.asarray(value).astype(np.uint8)
     return value

@@ -483,3 +483,33 @@ def test_registry_finds_by_label_in_registry_order_and_replaces_by_id():
     assert registry.find(Check("torch.y")) == [second] and registry.find(Check("torch.x")) == [narrowed]
     with pytest.raises(ValueError, match="no known divergence 'c'"):
         registry.replace(entry(id="c"))
+
+
+def _operator_check(name: str, x: ArrayInput, y: object) -> Check:
+    op = ops.op(name)
+    form = next(f for f in op.forms if f.kind == "operator")
+    return Check.of(op, form, {"x": x, "y": y}, device="cpu")
+
+
+def test_an_ndarray_operator_is_numpys_own_call_not_the_ops_reference():
+    """int16 -1 ** complex64 array(1+28j) is NumPy's complex64 power (imaginary part -0.0), where
+    pow's reference computes in complex128 (+0.0): the sign NumPy's own call gives is compared."""
+    x, y = ArrayInput(np.array(-1, dtype=np.int16), dt.dtype("int16")), np.array(1 + 28j, dtype=np.complex64)
+    check = _operator_check("pow", x, y)
+    expected = capture(lambda: ops.op("pow").reference(np, np.asarray(x.values), y))
+    actual = capture(lambda: torch.tensor(np.int16(-1)) ** y)
+    assert_conforms(actual, expected, check, oracle.Options(tolerance=Tolerance(1e-5, 1e-30)))
+    flipped = torch.complex(actual.value.real, torch.zeros_like(actual.value.real))  # +0.0, the reference's
+    with pytest.raises(DivergenceFixed, match="ndarray-operator-by-numpy"):
+        assert_conforms(Outcome(value=flipped), expected, check, oracle.Options(tolerance=Tolerance(1e-5, 1e-30)))
+
+
+def test_an_operator_with_a_wide_uint64_is_numpys_own_call():
+    """float16 -0.0 % np.uint64(2**64 - 2) falls back to NumPy (+0.0, the divisor's sign), not to
+    torch's remainder kernel (remainder-zero-sign: the dividend's); -0.0 there is caught."""
+    x, y = ArrayInput(np.array(-0.0, dtype=np.float16), dt.dtype("float16")), np.uint64(2**64 - 2)
+    check = _operator_check("remainder", x, y)
+    expected = capture(lambda: np.remainder(np.float16(-0.0), y))
+    assert_conforms(capture(lambda: torch.tensor(np.float16(-0.0)) % y), expected, check)
+    with pytest.raises(Divergence, match="signed zeros"):
+        assert_conforms(Outcome(value=torch.tensor(-0.0, dtype=torch.float64)), expected, check)

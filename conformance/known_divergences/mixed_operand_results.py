@@ -113,7 +113,10 @@ ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="ndarray-operator-by-numpy",
         ops=ops.labels(binary, inplace=False),
-        summary="`tensor op ndarray` is computed by NumPy (the tensor read through __array__), by NumPy's rules, not torch's",
+        summary=(
+            "`tensor op ndarray` (and `tensor op np.uint64` past int64's range) is computed by NumPy (the tensor "
+            "read through __array__), by NumPy's rules, not torch's"
+        ),
         example="torch.ones(2, dtype=torch.float16) + np.ones(2, np.int32)  # tensor float64 (torch's promotion: float16)",
         reason=(
             "Tensor's operators decline an ndarray, and ndarray's reflected operator computes with the tensor "
