@@ -312,6 +312,17 @@ def test_half_mean_of_a_value_that_underflows_keeps_its_sign(dtype):
             reduce("mean", np.float32(-1.1754944e-38), "float32", arguments, plant=lambda call: call().abs())
 
 
+def test_half_mean_near_overflow_is_not_compared_but_far_from_it_is():
+    """The float32 mean of [-2**63, -195584, 2**63 - 2] is -65536 exactly, -inf in float16, but
+    torch's float32 sum absorbs -195584 (0.): within the sum's bound of the overflow threshold
+    the result is not compared. Far from it (the overflowing [7e4, 7e4]) a wrong value fails."""
+    arguments = {"dtype": dt.dtype("float16")}
+    reduce("mean", [-(2**63), -195584, 2**63 - 2], "int64", arguments)
+    reduce("mean", [70000.0, 70000.0], "float32", arguments)
+    with pytest.raises(Divergence, match="infinities"):
+        reduce("mean", [70000.0, 70000.0], "float32", arguments, plant=lambda call: call().clamp(max=1.0))
+
+
 def test_sum_with_half_dtype_converts_first():
     """sum's dtype= converts the integers to float16 first (2048 - 2047 = 1): the float32 sum
     (2049 - 2047 = 2) is a divergence there."""
