@@ -125,7 +125,9 @@ def _arguments(draw, kind: str, shape: tuple[int, ...]) -> dict:
     if kind == "chunk":
         dim = _dim(draw, ndim)
         n = shape[dim] if -ndim <= dim < ndim else 0
-        chunks = st.integers(1, min(n, MAX_PIECES)) | st.integers(n + 1, n + 3)  # as many as n and more
+        chunks = st.integers(1, min(n, MAX_PIECES))
+        if n <= MAX_PIECES:  # more chunks than elements gives n pieces: that many stay within the bound
+            chunks |= st.integers(n + 1, n + 3)
         return {"chunks": draw(chunks if n else st.integers(1, 3), label="chunks"), "dim": dim}
     if kind == "flip":
         return {"dims": _dims(draw, ndim)}

@@ -239,3 +239,45 @@ def test_outer_stays_bounded_in_memory(data):
     op = next(o for o in OPS if o.name == "outer")
     inputs, _ = data.draw(linalg_calls(op, dt.dtype("float32")))
     assert math.prod(max(np.size(inp.values), 1) for inp in inputs.values()) <= 4_000_000
+
+
+def _pieces(call) -> int:
+    """How many pieces a split or chunk call cuts its input into (1 where it raises)."""
+    inputs, arguments = call
+    x = next(iter(inputs.values())).values
+    dim = arguments["dim"]
+    if x.ndim == 0 or not -x.ndim <= dim < x.ndim or x.shape[dim] == 0:
+        return 1
+    n = x.shape[dim]
+    if "chunks" in arguments:
+        return -(-n // -(-n // arguments["chunks"]))
+    size = arguments["split_size_or_sections"]
+    return len(size) if isinstance(size, list) else (-(-n // size) if size else 1)
+
+
+@pytest.mark.parametrize("name", ["split", "chunk"])
+def test_split_and_chunk_stay_within_max_pieces(name):
+    """split and chunk never cut a dim into more than MAX_PIECES pieces: chunks past the dim's
+    length gives one piece per element, so a dim past the parallel grain once gave 50,000 pieces
+    (each compared on its own, seconds per example)."""
+    from conformance.ops.shapes import OPS
+    from strategies.shape_ops import MAX_PIECES, shape_op_calls
+
+    op = next(o for o in OPS if o.name == name)
+    reaches(shape_op_calls(op, dt.dtype("int8")), lambda call: _pieces(call) > 1)
+    with pytest.raises(NoSuchExample):
+        find(shape_op_calls(op, dt.dtype("int8")), lambda call: _pieces(call) > MAX_PIECES, settings=settings(max_examples=1000, database=None))
+
+
+def test_chunk_reaches_more_chunks_than_elements():
+    from conformance.ops.shapes import OPS
+    from strategies.shape_ops import shape_op_calls
+
+    op = next(o for o in OPS if o.name == "chunk")
+
+    def more_chunks(call):
+        inputs, arguments = call
+        x = next(iter(inputs.values())).values
+        return x.ndim > 0 and -x.ndim <= arguments["dim"] < x.ndim and arguments["chunks"] > x.shape[arguments["dim"]] > 0
+
+    reaches(shape_op_calls(op, dt.dtype("int8")), more_chunks)
