@@ -134,5 +134,3 @@ def failure_facts(error: BaseException) -> dict[str, Any]:
     else:
         outcome = "changed"
     return {"outcome": outcome, "divergences": found, "entries": entries, "errors": errors}
-
-

@@ -182,7 +182,6 @@ def torch_getitem(array: np.ndarray, key: IndexKey) -> np.ndarray:
         raise Refused(IndexError, "out of bounds") from error
 
 
-
 # from torch 2.14, setitem reads an integer value for a uint64 tensor as unsigned: Python ints up to
 # 2**64 - 1 pass, NumPy integer scalars are refused (the registry's `numpy-integer-into-uint64`)
 UINT64_VALUES_READ_UNSIGNED = release("2.14") <= TORCH_RELEASE

@@ -266,7 +266,11 @@ def test_split_and_chunk_stay_within_max_pieces(name):
     op = next(o for o in OPS if o.name == name)
     reaches(shape_op_calls(op, dt.dtype("int8")), lambda call: _pieces(call) > 1)
     with pytest.raises(NoSuchExample):
-        find(shape_op_calls(op, dt.dtype("int8")), lambda call: _pieces(call) > MAX_PIECES, settings=settings(max_examples=1000, database=None))
+        find(
+            shape_op_calls(op, dt.dtype("int8")),
+            lambda call: _pieces(call) > MAX_PIECES,
+            settings=settings(max_examples=1000, database=None),
+        )
 
 
 def test_chunk_reaches_more_chunks_than_elements():
@@ -278,6 +282,8 @@ def test_chunk_reaches_more_chunks_than_elements():
     def more_chunks(call):
         inputs, arguments = call
         x = next(iter(inputs.values())).values
-        return x.ndim > 0 and -x.ndim <= arguments["dim"] < x.ndim and arguments["chunks"] > x.shape[arguments["dim"]] > 0
+        return (
+            x.ndim > 0 and -x.ndim <= arguments["dim"] < x.ndim and arguments["chunks"] > x.shape[arguments["dim"]] > 0
+        )
 
     reaches(shape_op_calls(op, dt.dtype("int8")), more_chunks)
