@@ -75,6 +75,8 @@ class DType:
         source = np.asarray(values)
         if self.name == "bfloat16" and source.dtype == np.float64:
             return round_to_bfloat16(source)  # rounded once, not through a float32 carrier
+        if source.dtype.kind == "c" and self.kind not in ("complex", "bool"):
+            source = source.real  # what a C conversion reads (astype too, with a ComplexWarning)
         with np.errstate(over="ignore", invalid="ignore"):
             carried = source.astype(self.numpy)
         return carried if self.native_numpy else round_to(self.name, carried)

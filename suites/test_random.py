@@ -494,7 +494,7 @@ def test_multinomial(device, data):
     positive = int((weights > 0).sum())
     samples = data.draw(st.integers(1, 20 if replacement else positive), label="num_samples")
     rows = N if not replacement else max(1, N // samples)
-    probs = torch.as_tensor(np.broadcast_to(weights, (rows, weights.size)), dtype=dtype.torch, device=device)
+    probs = torch.as_tensor(np.tile(weights, (rows, 1)), dtype=dtype.torch, device=device)
     inputs = {"weights": weights, "num_samples": samples, "replacement": replacement, "dtype": dtype}
     outcome = capture(lambda: torch.multinomial(probs, samples, replacement, generator=generator(device)))
     label = "torch.multinomial"
