@@ -3,6 +3,7 @@
     python benchmarks/bench.py                      # dev and ci profiles, -n auto and -n 0
     python benchmarks/bench.py --profiles dev --no-serial
     python benchmarks/bench.py --paths suites/test_ranges.py   # a quick sample
+    python benchmarks/bench.py --profiles dev --no-serial --no-shrink -m cuda   # where torch diverges
 
 For each profile it runs `pytest -n auto` and `pytest -n 0` on the suites (a fixed
 Hypothesis seed, so both runs draw alike; the ci profile is derandomized as it stands) in a
@@ -40,10 +41,15 @@ BREAKDOWN = [
 ]
 
 
-def run(profile: str, workers: str, paths: list[str], seed: int, marks: str | None = None) -> dict:
+def run(
+    profile: str, workers: str, paths: list[str], seed: int, marks: str | None = None, *, shrink: bool = True
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="conformance-bench-") as folder:
         env = {**os.environ, "CONFORMANCE_TIMING_DIR": folder, "PYTHONPATH": str(ROOT)}
         env.pop("CI", None)
+        env.pop("CONFORMANCE_BENCH_NO_SHRINK", None)
+        if not shrink:
+            env["CONFORMANCE_BENCH_NO_SHRINK"] = "1"
         command = [
             sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", "-p", "benchmarks.timing",
             "-n", workers, "--hypothesis-profile", profile,
@@ -100,7 +106,8 @@ def render(results: list[dict], cores: int) -> str:
         lines.append(f"outcome:        {main['pytest_summary']}")
         lines.append("tests:          " + ", ".join(f"{v} {k}" for k, v in sorted(tests.items())))
         per_core = examples / main["wall_s"] / min(cores, max(main["workers"], 1))
-        lines.append(f"examples:       {examples} (shrinking included), {per_core:.0f} per second per core")
+        shrinking = "shrinking included" if main.get("shrink", True) else "failures not shrunk"
+        lines.append(f"examples:       {examples} ({shrinking}), {per_core:.0f} per second per core")
         lines.append(f"peak worker memory: {main['peak_worker_rss_mb']:.0f} MB")
         busy = sum(main["seconds"].get(key, 0.0) for key, _ in BREAKDOWN)
         lines.append("where the time goes (seconds summed over workers):")
@@ -122,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=int, default=0, help="--hypothesis-seed of the dev and thorough runs (default: 0)"
     )
+    parser.add_argument(
+        "--no-shrink",
+        action="store_true",
+        help="failures are not shrunk: where torch diverges (a GPU, another release), shrinking each "
+        "failure would be most of the run",
+    )
     parser.add_argument("-o", "--output", type=Path, help="also write the measurements as JSON")
     args = parser.parse_args(argv)
     profiles = [p for p in args.profiles.split(",") if p]
@@ -135,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for profile in profiles:
         for mode in ("auto", *(() if args.no_serial else ("0",))):
-            result = run(profile, mode, args.paths, args.seed, args.marks)
+            result = run(profile, mode, args.paths, args.seed, args.marks, shrink=not args.no_shrink)
             result["mode"] = mode
+            result["shrink"] = not args.no_shrink
             results.append(result)
             print(f"{profile} -n {mode}: {result['wall_s']:.1f} s, {result['pytest_summary']}", file=sys.stderr)
     report = render(results, cores)

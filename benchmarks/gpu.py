@@ -3,7 +3,7 @@
     python benchmarks/gpu.py OUT            # on a machine with a CUDA GPU (and CuPy, for interop)
 
 Writes to OUT: `cuda-record.json` (the run record of the CUDA rows, ci profile) and its
-`cuda-report.md`, `cuda-junit.xml`, `bench.json` (the benchmark of the CUDA rows, dev profile),
+`cuda-report.md`, `cuda-junit.xml`, `bench.json` (the benchmark of the CUDA rows, dev profile, failures not shrunk),
 each step's output (`suites.log`, `report.log`, `bench.log`) and `summary.md` (the environment,
 each step's outcome and time). Each step has a time limit, so the whole run stays under
 8 minutes; a step that runs out is interrupted (its record kept, marked interrupted), reported
@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             "--profiles",
             "dev",
             "--no-serial",
+            "--no-shrink",  # the CUDA rows that diverge would spend the step shrinking
             "-m",
             "cuda",
             "-o",

@@ -13,6 +13,9 @@ controller and every xdist worker) writes one JSON file there at the end of its 
   code;
 - collection, crash-isolation helper starts, the test count and the process's peak memory.
 
+With `CONFORMANCE_BENCH_NO_SHRINK` set, the run's Hypothesis profile loses its shrink and
+explain phases (`bench.py --no-shrink`).
+
 Hypothesis' observability callbacks would say more, but they cost more than they measure.
 """
 
@@ -63,9 +66,24 @@ def _instrument() -> None:
 _session_start = time.perf_counter()
 
 
+@pytest.hookimpl(trylast=True)  # after Hypothesis' plugin has loaded the run's profile
 def pytest_configure(config: pytest.Config) -> None:
     if _DIR:
         _instrument()
+    if os.environ.get("CONFORMANCE_BENCH_NO_SHRINK"):
+        _without_shrinking()
+
+
+def _without_shrinking() -> None:
+    """The run's profile less its shrink and explain phases: where torch diverges, a run spends
+    its time shrinking each failure, which says nothing about how fast the suites test."""
+    from hypothesis import Phase, settings
+
+    name = settings.get_current_profile_name()
+    current = settings.get_profile(name)
+    kept = [phase for phase in current.phases if phase not in (Phase.shrink, Phase.explain)]
+    settings.register_profile(name, current, phases=kept)
+    settings.load_profile(name)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
