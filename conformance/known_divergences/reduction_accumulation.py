@@ -57,7 +57,8 @@ def _partial_sums_may_overflow(check: Check) -> np.ndarray:
     magnitude = np.abs(np.asarray(x.values, dtype=np.complex128 if x.dtype.is_complex else np.float64))
     magnitude = np.where(np.isfinite(magnitude), magnitude, 0.0)
     if op.name in ("var", "std"):
-        magnitude = magnitude**2
+        with np.errstate(over="ignore"):  # a square past float64 is inf: past any limit, as it should be
+            magnitude = magnitude**2
     total = _reduce_like(check, magnitude, scan=op.name == "cumsum")
     return total > _accumulation_limits(check).largest
 
