@@ -201,8 +201,10 @@ def pow_shortcut_result(check: Check, reference: object) -> object:
 
 def integer_pow_negative_exponent(check: Check) -> bool:
     """An integral pow (by torch's promotion) of number or mixed-dtype operands with a negative
-    exponent (integer-pow-negative-exponent covers two tensors of one signed dtype)."""
-    if not (number_operand(check) or promotion_involved(check)):
+    exponent (integer-pow-negative-exponent covers two tensors of one signed dtype). Not where
+    torch's parser declines a np.uint64 past int64 first (numpy-uint64-past-int64): read as
+    int64, np.uint64(2**64 - 2) would pass for the negative exponent -2."""
+    if not (number_operand(check) or promotion_involved(check)) or numpy_uint64_past_int64(check):
         return False
     result = result_dtype(check)
     if result is None or not dt.dtype(result).is_integral:

@@ -513,3 +513,20 @@ def test_an_operator_with_a_wide_uint64_is_numpys_own_call():
     assert_conforms(capture(lambda: torch.tensor(np.float16(-0.0)) % y), expected, check)
     with pytest.raises(Divergence, match="signed zeros"):
         assert_conforms(Outcome(value=torch.tensor(-0.0, dtype=torch.float64)), expected, check)
+
+
+def test_an_in_place_pow_by_a_wide_uint64_is_refused_by_the_parser_not_the_negative_exponent():
+    """int64 0-d x.pow_(np.uint64(2**64 - 2)) raises TypeError (torch's parser declines the
+    np.uint64 first), as NumPy's in-place rule refuses its float64 result: integer pow's
+    negative-exponent model (which would read the number as int64 -2) does not apply. A torch
+    that read it as -2 and returned 0 is caught."""
+    op = ops.op("pow")
+    form = next(f for f in op.forms if f.label == "Tensor.pow_")
+    x, y = ArrayInput(np.array(0, dtype=np.int64), dt.dtype("int64")), np.uint64(2**64 - 2)
+    check = Check.of(op, form, {"x": x, "y": y}, device="cpu")
+    assert "integer-pow-negative-exponent-mixed" not in {e.id for e in known_divergences.REGISTRY.find(check)}
+    expected = capture(lambda: np.power(np.zeros((), np.int64), y, out=np.zeros((), np.int64), casting="same_kind"))
+    assert expected.raised
+    assert_conforms(capture(lambda: torch.tensor(0).pow_(y)), expected, check)
+    with pytest.raises(Divergence, match="error parity"):
+        assert_conforms(capture(lambda: torch.tensor(0).pow_(torch.tensor(-2))), expected, check)
