@@ -3,9 +3,9 @@
     python benchmarks/gpu.py OUT            # on a machine with a CUDA GPU (and CuPy, for interop)
 
 Writes to OUT: `cuda-record.json` (the run record of the CUDA rows, ci profile) and its
-`cuda-report.md`, `cuda-junit.xml`, `bench.json` (the benchmark of the CUDA rows, dev profile, failures not shrunk),
-each step's output (`suites.log`, `report.log`, `bench.log`) and `summary.md` (the environment,
-each step's outcome and time). Each step has a time limit, so the whole run stays under
+`cuda-report.md`, `cuda-junit.xml`, `bench.json` (the benchmark of the CUDA rows, dev profile,
+failures not shrunk), each step's output (`suites.log`, `report.log`, `bench.log`) and
+`summary.md` (the environment, each step's outcome and time). Each step has a time limit, so the whole run stays under
 8 minutes; a step that runs out is interrupted (its record kept, marked interrupted), reported
 as such, and the next one runs. Where torch sees no CUDA device, it says why and exits 0 with
 nothing run (CuPy absent: the CUDA rows run, and the CuPy checks skip with their reason).
