@@ -323,6 +323,16 @@ def test_half_mean_near_overflow_is_not_compared_but_far_from_it_is():
         reduce("mean", [70000.0, 70000.0], "float32", arguments, plant=lambda call: call().clamp(max=1.0))
 
 
+def test_half_mean_refused_for_repeated_dims_conforms():
+    """torch.mean(uint16 [65535], dim=(0, 0), dtype=float16): both sides refuse the repeated dim;
+    the entry's positions near overflow are none where the mean is refused (they raised). A torch
+    that averaged instead is caught."""
+    arguments = {"dim": (0, 0), "dtype": dt.dtype("float16")}
+    reduce("mean", [65535], "uint16", arguments)
+    with pytest.raises(Divergence, match="error parity"):
+        reduce("mean", [65535], "uint16", arguments, plant=lambda call: torch.tensor(65535.0).half())
+
+
 def test_sum_with_half_dtype_converts_first():
     """sum's dtype= converts the integers to float16 first (2048 - 2047 = 1): the float32 sum
     (2049 - 2047 = 2) is a divergence there."""

@@ -86,7 +86,10 @@ def _overflow_within_the_bound(check: Check) -> np.ndarray:
     target = arguments["dtype"]
     wide = dt.dtype("float32").carry(x.values).astype(np.float64)
     with np.errstate(all="ignore"):
-        mean = wide if wide.ndim == 0 else np.asarray(ref.mean(np, wide, **kept))
+        try:
+            mean = wide if wide.ndim == 0 else np.asarray(ref.mean(np, wide, **kept))
+        except (ValueError, IndexError, TypeError):  # a refused call (a repeated dim): no position to skip
+            return np.asarray(False)
     threshold = target.largest + target.largest * target.eps / (2 * (2 - target.eps))  # rounds to inf from here
     bound = _float32_mean_bound(check).atol
     return np.asarray((np.abs(mean) - bound < threshold) & (threshold <= np.abs(mean) + bound))
