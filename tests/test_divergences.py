@@ -530,3 +530,24 @@ def test_an_in_place_pow_by_a_wide_uint64_is_refused_by_the_parser_not_the_negat
     assert_conforms(capture(lambda: torch.tensor(0).pow_(y)), expected, check)
     with pytest.raises(Divergence, match="error parity"):
         assert_conforms(capture(lambda: torch.tensor(0).pow_(torch.tensor(-2))), expected, check)
+
+
+@pytest.mark.filterwarnings("ignore:__array_wrap__ must accept context:DeprecationWarning")  # torch's, NumPy 2
+def test_an_ndarray_divided_by_an_extremal_complex_tensor_is_not_compared_there():
+    """np.array([True, True]) / complex64 [2.7146e-41, 2]: torch takes the tensor's reciprocal
+    (inf+nanj for the subnormal, complex-extremal-values) and NumPy multiplies the array in, nan+nanj,
+    where NumPy's division gives inf+nanj. That position is not compared; the other still is."""
+    op = ops.op("true_divide")
+    form = next(f for f in op.forms if f.label == "operator.truediv")
+    x = np.array([True, True])
+    y = ArrayInput(np.array([2.7146e-41, 2], dtype=np.complex64), dt.dtype("complex64"))
+    check = Check.of(op, form, {"x": x, "y": y}, device="cpu")
+    tensor = build_both({"y": y}, "cpu").tensors[0]
+    expected = capture(lambda: op.reference(np, x, np.asarray(y.values)))
+    actual = capture(lambda: x / tensor)
+    assert np.isnan(actual.value[0].real) and np.isinf(expected.value[0].real)
+    assert_conforms(actual, expected, check)
+    planted = actual.value.clone()
+    planted[1] = 0.25
+    with pytest.raises(Divergence):
+        assert_conforms(Outcome(value=planted), expected, check)

@@ -15,14 +15,23 @@ from conformance.inputs import ArrayInput
 from conformance.tolerances import Tolerance, tolerance_for
 
 
+def _ndarray_divided_by_tensor(check: Check) -> bool:
+    return check.label == "operator.truediv" and isinstance(next(iter(check.inputs.values())), np.ndarray)
+
+
 def _complex_extremal(check: Check) -> np.ndarray:
     """Result positions computed from a complex operand (a tensor, or a number or ndarray converted
     to the complex dtype the result is computed in) with a NaN or infinite part, or a part whose
-    square overflows (|part| >= sqrt(max)) or underflows (0 < |part| < sqrt(tiny))."""
+    square overflows (|part| >= sqrt(max)) or underflows (0 < |part| < sqrt(tiny)). For
+    `ndarray / tensor`, the tensor's only: torch takes its reciprocal, and NumPy multiplies the
+    array in (ndarray-divided-by-tensor models that product)."""
     shape = conditions.result_shape(check) or ()
     mask = np.zeros(shape, dtype=bool)
     computed = conditions.computed_dtype(check)
+    tensors_only = _ndarray_divided_by_tensor(check)
     for value in check.inputs.values():
+        if tensors_only and not isinstance(value, ArrayInput):
+            continue
         if isinstance(value, ArrayInput):
             dtype, values = value.dtype, value.values
         else:
@@ -157,7 +166,8 @@ ENTRIES: list[KnownDivergence] = [
     ),
     KnownDivergence(
         id="complex-extremal-values",
-        # scalar / tensor is computed through the tensor's reciprocal (see scalar-divided-by-tensor)
+        # scalar / tensor and ndarray / tensor are computed through the tensor's reciprocal (see
+        # scalar-divided-by-tensor and ndarray-divided-by-tensor)
         ops=(
             *ops.labels(lambda op: op.name in ("mul", "square", "reciprocal", "log1p", "pow", "sigmoid")),
             "operator.truediv",
@@ -175,7 +185,11 @@ ENTRIES: list[KnownDivergence] = [
         ),
         when=lambda check: (
             conditions.any_complex(check)
-            and (check.label != "operator.truediv" or conditions.is_python_scalar(next(iter(check.inputs.values()))))
+            and (
+                check.label != "operator.truediv"
+                or conditions.is_python_scalar(next(iter(check.inputs.values())))
+                or _ndarray_divided_by_tensor(check)
+            )
             and conditions.result_shape(check) is not None
             and bool(_complex_extremal(check).any())
         ),
