@@ -200,6 +200,9 @@ def checked_numbers(check: Check) -> tuple[list[object], str | None]:
         numbers = [as_number(v) for _, v in free if as_number(v) is not None] if result not in dt.REDUCED_FLOATS else []
         return numbers, result
     if op.name == "clamp" and result not in op.torch_lacks:  # (no kernel is refused first)
+        bounds = [as_number(v) for _, v in free_values(read_as_numbers(check))[1:]]
+        if len(bounds) == 2 and None not in bounds and any(isinstance(b, float) and math.isnan(b) for b in bounds):
+            return [], result  # two number bounds, one NaN: torch fills the result with NaN, converting neither
         return [as_number(v) for _, v in free[1:] if as_number(v) is not None], result
     return [], None
 

@@ -551,3 +551,22 @@ def test_an_ndarray_divided_by_an_extremal_complex_tensor_is_not_compared_there(
     planted[1] = 0.25
     with pytest.raises(Divergence):
         assert_conforms(Outcome(value=planted), expected, check)
+
+
+def test_clamp_with_a_nan_bound_fills_nan_before_converting_the_other():
+    """torch.clamp(float16 0., np.int64(-2**63), float16 0-d nan) is nan: with two number bounds
+    (the 0-d one read as a number), one NaN, torch fills NaN and converts neither, so -2**63 does
+    not overflow float16 there (it does beside a bound of 1.). A torch that refused, or that
+    clamped to a number, is caught."""
+    op = ops.op("clamp")
+    x = ArrayInput(np.array(0.0, dtype=np.float16), dt.dtype("float16"))
+    nan = ArrayInput(np.array(np.nan, dtype=np.float16), dt.dtype("float16"))
+    inputs = {"x": x, "min": np.int64(-(2**63)), "max": nan}
+    check_op(op, op.forms[0], inputs, "cpu")
+
+    def refuses(x, low, high):
+        raise RuntimeError("value cannot be converted to type c10::Half without overflow")
+
+    for planted, match in [(refuses, "error parity"), (lambda x, low, high: torch.zeros_like(x), "NaN")]:
+        with pytest.raises(Divergence, match=match):
+            check_op(op, replace(op.forms[0], call=planted), inputs, "cpu")
