@@ -154,3 +154,13 @@ def test_missing_cupy_is_a_clear_error():
 def test_unknown_dtype_name():
     with pytest.raises(ValueError, match="unknown dtype 'float128'"):
         dt.dtype("float128")
+
+
+@pytest.mark.filterwarnings("error::numpy.exceptions.ComplexWarning")
+@pytest.mark.parametrize("name", ["int8", "float16", "bfloat16", "float64"])
+def test_carry_reads_a_complex_values_real_part_without_a_warning(name):
+    """A complex value carried into a real dtype is its real part, as a C conversion reads it
+    (NumPy's astype would warn); a carry that kept the imaginary part, or warned, fails."""
+    carried = dt.dtype(name).carry(np.array([3 + 4j, -2 - 1j]))
+    assert carried.tolist() == [3, -2]
+    assert dt.dtype("bool").carry(np.array([1j, 0j])).tolist() == [True, False]  # nonzero, either part
