@@ -25,6 +25,7 @@ from conformance import dtypes as dt
 from conformance.index_keys import KINDS, IndexArray, IndexKey
 from conformance.inputs import ArrayInput
 from conformance.layouts import CONTIGUOUS
+from strategies.chance import one_in
 from strategies.layouts import layouts
 from strategies.values import elements
 
@@ -191,7 +192,7 @@ def keys(
             parts.append(Ellipsis)
         elif kind == "bool":
             value = draw(st.booleans(), label="bool")
-            parts.append(np.bool_(value) if draw(st.integers(0, 3), label="NumPy bool") == 0 else value)
+            parts.append(np.bool_(value) if one_in(draw, 4, "NumPy bool") else value)
         elif kind == "mask":
             parts.append(draw(masks(tuple(shape[dim : dim + consumed]), kinds=kinds), label="mask"))
         else:
@@ -225,7 +226,7 @@ def advanced_keys(shape: tuple[int, ...], **options) -> st.SearchStrategy[IndexK
 def out_of_range_keys(draw: st.DrawFn, shape: tuple[int, ...]) -> IndexKey:
     """A key with one integer or one index array entry past its dim (both sides raise IndexError),
     or with more indexing parts than the tensor has dims."""
-    if not shape or draw(st.integers(0, 4), label="too many indices") == 0:
+    if not shape or one_in(draw, 5, "too many indices"):
         extra = draw(st.integers(1, 2), label="extra indices")
         return IndexKey((slice(None),) * (len(shape) + extra), False)
     key = list(draw(basic_keys(shape).filter(lambda k: Ellipsis not in k.parts and not k.bare), label="base").parts)
@@ -266,7 +267,7 @@ def broadcastable_to(draw: st.DrawFn, target: tuple[int, ...], *, leading_ones: 
     """A shape that broadcasts to `target`: fewer leading dims, size-1 dims, or, where
     `leading_ones`, an extra leading 1 (an assignment accepts it on both sides)."""
     drop = draw(st.integers(0, len(target)), label="dims dropped")
-    shape = [1 if draw(st.integers(0, 3), label="size 1") == 0 else n for n in target[drop:]]
+    shape = [1 if one_in(draw, 4, "size 1") else n for n in target[drop:]]
     leading = draw(st.integers(0, 1), label="leading ones") if drop == 0 and leading_ones else 0
     return (*([1] * leading), *shape)
 
@@ -284,7 +285,7 @@ def assigned_values(draw: st.DrawFn, dtype: dt.DType, target: tuple[int, ...] | 
         return {"bool": bool, "uint": int, "int": int, "float": float, "complex": complex}[dtype.kind](scalar)
     if kind == "numpy scalar":
         return np.asarray(scalar, dtype=dtype.numpy)[()]
-    if target is None or draw(st.integers(0, 9), label="incompatible shape") == 0:
+    if target is None or one_in(draw, 10, "incompatible shape"):
         shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4), label="value shape")
     else:
         shape = draw(broadcastable_to(target), label="value shape")

@@ -27,6 +27,7 @@ from hypothesis.extra import numpy as hnp
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops import Op
+from strategies.chance import one_in
 from strategies.layouts import layouts as all_layouts
 from strategies.shapes import shapes, sized_shapes
 from strategies.values import arrays
@@ -80,13 +81,17 @@ def _inner(draw, *, large: bool) -> int:
 
 
 def _misfit(draw) -> bool:
-    return draw(st.integers(0, 19), label="operands that do not fit") == 0
+    return one_in(draw, 20, "operands that do not fit")
 
 
 def _broadcast_to(draw, batch: tuple[int, ...], label: str) -> tuple[int, ...]:
     """A batch shape that broadcasts to `batch`: one draw in three drops leading dims, and each
     remaining dim is kept or made 1."""
-    dropped = draw(st.integers(0, len(batch)), label=f"{label} dims dropped") if draw(st.integers(0, 2)) == 0 else 0
+    dropped = (
+        draw(st.integers(0, len(batch)), label=f"{label} dims dropped")
+        if one_in(draw, 3, "leading dims dropped")
+        else 0
+    )
     return tuple(n if draw(st.booleans(), label=f"{label} keeps a dim") else 1 for n in batch[dropped:])
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops import Op
+from strategies.chance import one_in
 from strategies.layouts import layouts as all_layouts
 from strategies.shapes import prime_factors, sized_shapes
 from strategies.values import array_inputs
@@ -40,7 +41,7 @@ def _dim(draw, ndim: int, *, extra: int = 0, label: str = "dim") -> int:
     negative index; with `extra`, that many more positions (unsqueeze, stack insert a dim).
     One draw in twenty is out of range by one, on either side."""
     n = max(ndim, 1) + extra
-    if draw(st.integers(0, 19), label=f"{label} out of range") == 0:
+    if one_in(draw, 20, f"{label} out of range"):
         return draw(st.sampled_from([n, -n - 1]), label=label)
     return draw(st.integers(-n, n - 1), label=label)
 
@@ -58,7 +59,7 @@ def reshape_targets(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     """Another shape of as many elements (its sides regrouped, with 1s and maybe one -1);
     one draw in ten has another element count (both sides must raise)."""
     size = math.prod(shape)
-    if draw(st.integers(0, 9), label="target of another size") == 0:
+    if one_in(draw, 10, "target of another size"):
         return (size + draw(st.integers(1, 3)),)
     if size == 0:
         return draw(st.sampled_from([(0,), (0, *shape[1:]), shape[::-1], (2, 0, -1) if len(shape) else (0,)]))
@@ -139,11 +140,11 @@ def _arguments(draw, kind: str, shape: tuple[int, ...]) -> dict:
         if how == "one dim":
             return {"shifts": draw(shift, label="shifts"), "dims": _dim(draw, ndim)}
         dims = _dims(draw, ndim, min_size=1) if ndim else (0,)
-        count = len(dims) if draw(st.integers(0, 9), label="as many shifts as dims") else len(dims) + 1
+        count = len(dims) + one_in(draw, 10, "one shift more than dims")
         return {"shifts": tuple(draw(shift, label="shift") for _ in range(count)), "dims": dims}
     room = max(2, MAX_RESULT // max(size, 1))
     if kind in ("tile", "repeat"):
-        low = 0 if kind == "tile" else max(ndim - (draw(st.integers(0, 9), label="fewer sizes") == 0), 0)
+        low = 0 if kind == "tile" else max(ndim - one_in(draw, 10, "fewer sizes"), 0)
         count = draw(st.integers(low, ndim + 2), label="how many")
         reps = []
         for _ in range(count):
@@ -157,7 +158,7 @@ def _arguments(draw, kind: str, shape: tuple[int, ...]) -> dict:
             else:
                 sizes.append(draw(st.sampled_from([n, -1]), label="same size"))
         leading = draw(st.lists(st.integers(0, 3), max_size=2), label="new leading sizes")
-        if leading and draw(st.integers(0, 19), label="-1 for a new dim") == 0:
+        if leading and one_in(draw, 20, "-1 for a new dim"):
             leading[0] = -1
         grown = [n if s == -1 else s for s, n in zip(sizes, shape, strict=True)]
         if math.prod(max(n, 1) for n in (*leading, *grown)) > MAX_RESULT:
@@ -185,7 +186,7 @@ def _joined(draw, op: Op, dtype: dt.DType, layouts) -> tuple[dict[str, ArrayInpu
             if axis is not None and draw(st.booleans(), label="another length along dim"):
                 shape[axis] = draw(st.integers(0, 4), label="length")
             shapes_.append(tuple(shape))
-        if draw(st.integers(0, 7), label="legacy empty tensor") == 0:
+        if one_in(draw, 8, "legacy empty tensor"):
             shapes_[draw(st.integers(0, count - 1))] = (0,)
     inputs = {
         operand.name: draw(array_inputs(dtype, shape, layouts=layouts(shape)), label=operand.name)

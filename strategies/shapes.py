@@ -8,9 +8,15 @@ import math
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from strategies.chance import one_in
+
 MAX_DIMS = 6
 MAX_SIDE = 8
 MAX_ELEMENTS = 4096
+# one shape in this many is 0-d, one in this many of the others has a zero-size dim
+RARE_SHAPE_ONE_IN = 8
+# one side in this many is 1 (where the budget leaves room for more)
+SIZE_ONE_ONE_IN = 4
 
 
 @st.composite
@@ -26,22 +32,36 @@ def shapes(
     """A shape of `min_dims`..`max_dims` dims whose element count stays <= `max_elements`.
 
     Sides are drawn one after another, each bounded by what the element budget has
-    left, so no draw is rejected. Shrinks toward fewer dims and smaller sides
-    (0-d first; zero-size dims where `min_side` is 0).
+    left, so no draw is rejected. The degenerate shapes are rare branches of their own
+    (`strategies.chance.one_in`): one shape in eight is 0-d (where `min_dims` is 0), one in
+    eight of the others has a zero-size dim (where `min_side` is 0), and one side in four is 1;
+    the other sides are 2 or more. Drawn as plain integers, the rank and the sides would take
+    their simplest value in a third of a short run's examples (Hypothesis favours it), and more
+    than half of those examples would hold at most one element. Shrinks toward fewer dims and
+    smaller sides within the branch a failure needs: a 1-d shape of two elements, or 0-d, or
+    size-1 or zero-size dims.
     """
     if not 0 <= min_dims <= max_dims:
         raise ValueError(f"need 0 <= min_dims <= max_dims, got {min_dims}, {max_dims}")
     if min_side > max_side or min_side**min_dims > max_elements:
         raise ValueError(f"no shape of {min_dims} dims with sides >= {min_side} has <= {max_elements} elements")
-    ndim = draw(st.integers(min_dims, max_dims))
+    if max_dims == 0 or (min_dims == 0 and one_in(draw, RARE_SHAPE_ONE_IN, "0-d")):
+        return ()
+    ndim = draw(st.integers(max(min_dims, 1), max_dims), label="dims")
+    least = max(min_side, 1) if max_side >= 1 and max_elements >= 1 else min_side
     shape: list[int] = []
     for position in range(ndim):
-        used = math.prod(n for n in shape if n > 0)
+        used = math.prod(shape)
         remaining_dims = ndim - position - 1
-        # Leave room for the dims still to draw at their smallest non-zero size.
-        room = max_elements // (used * max(min_side, 1) ** remaining_dims)
-        side = draw(st.integers(min_side, max(min_side, min(max_side, room))))
-        shape.append(side)
+        # Leave room for the dims still to draw at their smallest size.
+        room = max_elements // max(used * least**remaining_dims, 1)
+        high = max(least, min(max_side, room))
+        if least == 1 and high >= 2 and not one_in(draw, SIZE_ONE_ONE_IN, "size-1 dim"):
+            shape.append(draw(st.integers(2, high), label="side"))
+        else:
+            shape.append(draw(st.integers(least, high), label="side"))
+    if min_side == 0 and least > 0 and one_in(draw, RARE_SHAPE_ONE_IN, "a zero-size dim"):
+        shape[draw(st.integers(0, ndim - 1), label="zero-size dim")] = 0
     return tuple(shape)
 
 
@@ -109,15 +129,21 @@ def sized_shapes(
     Seven draws in ten are small `shapes` (every rank, zero-size and size-1 dims); two in
     ten end in a dim of 64k + t elements (t in 1..63: a vector loop and its scalar tail);
     one in ten (where `large`) holds more than 32,768 elements, past torch's parallel grain,
-    with up to `LARGE_ELEMENTS`. The tier draw shrinks toward the small tier.
+    with up to `LARGE_ELEMENTS`. Half the long shapes are that dim alone (where `min_dims`
+    allows), the others have up to 4 elements in small leading dims. The tier draw shrinks
+    toward the small tier.
     """
     tier = draw(st.integers(0, 9), label="size tier")
     if tier < 7 or (tier == 9 and not large):
         return draw(shapes(min_dims=min_dims, max_dims=max_dims, max_side=max_side))
-    leading = draw(
-        shapes(min_dims=max(min_dims - 1, 0), max_dims=max(max_dims - 1, 0), min_side=1, max_side=3, max_elements=4),
-        label="leading dims",
-    )
+    leading = ()
+    if max_dims > 1 and (min_dims > 1 or not one_in(draw, 2, "the long dim alone")):
+        leading = draw(
+            shapes(
+                min_dims=max(min_dims - 1, 1), max_dims=max(max_dims - 1, 1), min_side=1, max_side=3, max_elements=4
+            ),
+            label="leading dims",
+        )
     if tier < 9:
         last = SIMD_WIDTH * draw(st.integers(1, 8)) + draw(st.integers(1, SIMD_WIDTH - 1), label="tail")
     else:

@@ -1,0 +1,163 @@
+"""How often the strategies draw their edge cases in runs as short as the profiles' (10 examples
+under dev, 30 under ci), where Hypothesis gives each choice's simplest value far more than its
+share. A strategy that reaches a case (test_strategies.py) can still draw it so rarely, or so
+often, that a dev run misses what the others would catch; each bound below is shown to fail
+for the way the strategy was first written."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import strategies as cs
+from conformance import dtypes as dt
+from conformance.layouts import CONTIGUOUS
+from strategies.chance import one_in
+from strategies.reductions import int_dims
+
+RUNS = 60
+
+
+def share(strategy: st.SearchStrategy, condition, *, examples: int = 10, runs: int = RUNS) -> float:
+    """The share of examples, over `runs` seeded runs of `examples` examples each, whose draw
+    from `strategy` meets `condition`. A value drawn before it (not used) keeps the example from
+    being the strategy's first choice, as in a suite's test, which draws a dtype first."""
+    met = total = 0
+
+    for run in range(runs):
+
+        @seed(run)
+        @settings(max_examples=examples, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(st.integers(0, 10**6), strategy)
+        def count(_, drawn):
+            nonlocal met, total
+            total += 1
+            met += bool(condition(drawn))
+
+        count()
+    return met / total
+
+
+@st.composite
+def _flag(draw, n: int) -> bool:
+    return one_in(draw, n, "flag")
+
+
+@st.composite
+def _flag_at_zero(draw, n: int) -> bool:
+    """The way rare branches were written before `one_in`: the simplest value takes the branch."""
+    return draw(st.integers(0, n - 1)) == 0
+
+
+@pytest.mark.parametrize("examples", [10, 30])
+def test_one_in_comes_about_as_often_as_asked(examples):
+    rate = share(_flag(16), bool, examples=examples)
+    assert 1 / 48 <= rate <= 2 / 16, rate
+    planted = share(_flag_at_zero(16), bool, examples=examples)
+    assert planted > 2 / 16, planted  # the old spelling fired a quarter of the time or more
+
+
+def test_one_in_is_false_in_the_simplest_example():
+    assert st.data().example is not None  # Hypothesis is importable with its example API
+    assert _flag(16).filter(lambda value: True).validate() is None
+    from hypothesis import find
+
+    assert find(_flag(16), lambda value: True) is False
+    assert find(_flag_at_zero(16), lambda value: True) is True
+
+
+def test_one_in_refuses_a_certainty():
+    with pytest.raises(ValueError, match="n >= 2"):
+        share(_flag(1), bool, runs=1)
+
+
+def _size(shape) -> int:
+    return math.prod(shape)
+
+
+def test_shapes_are_mostly_neither_0d_nor_empty_nor_single_elements():
+    """Under ten in a hundred of the examples are 0-d, as many empty, a fifth at most of one
+    element or none; drawn as plain integers, a third were 0-d and more than half held at most
+    one element."""
+    strategy = cs.shapes(max_dims=4, max_elements=256)
+    assert share(strategy, lambda s: s == ()) <= 0.18
+    assert share(strategy, lambda s: 0 in s) <= 0.18
+    assert share(strategy, lambda s: _size(s) <= 1) <= 0.3
+    assert share(strategy, lambda s: s == ()) >= 0.03
+    assert share(strategy, lambda s: 0 in s) >= 0.03
+    assert share(strategy, lambda s: 1 in s) >= 0.06
+
+    planted = hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=8)
+    assert share(planted, lambda s: _size(s) <= 1) > 0.3
+
+
+@st.composite
+def _shape_and_layout(draw, layouts):
+    shape = draw(st.sampled_from([(5,), (3, 4), (2, 3, 4)]))
+    return draw(layouts(shape))
+
+
+def test_layouts_are_mostly_views():
+    """Two draws in three or so are views that are not contiguous; as a `one_of` of the
+    contiguous layout and a view, the contiguous layout took two thirds of the examples of a
+    suite's test."""
+    strategy = _shape_and_layout(cs.layouts)
+    assert 0.15 <= share(strategy, lambda layout: layout == CONTIGUOUS) <= 0.5
+    assert share(strategy, lambda layout: layout != CONTIGUOUS and layout.kind == "contiguous") == 0
+
+    from strategies.layouts import _layouts
+
+    def planted(shape):
+        return st.one_of(st.just(CONTIGUOUS), _layouts(shape, True, False, 3, 3))
+
+    assert share(_shape_and_layout(planted), lambda layout: layout == CONTIGUOUS) > 0.5
+
+
+def _mostly_zero(array: np.ndarray) -> bool:
+    return (array == 0).mean() > 0.5
+
+
+def _holds_nonfinite(array: np.ndarray) -> bool:
+    return not np.isfinite(array).all()
+
+
+@pytest.mark.parametrize("name", ["float32", "complex64", "bfloat16", "int64"])
+def test_long_arrays_are_mostly_neither_zeros_nor_nonfinite(name):
+    """A SIMD-tier array repeats a fill value over most elements: a nonzero one in most draws,
+    and NaN or infinities in a branch of their own. With the element strategy as the fill and
+    the specials among the elements, 300-element float32 arrays were mostly zeros in about two
+    draws in five, and held a NaN or an infinity in two in three."""
+    dtype = dt.dtype(name)
+    strategy = cs.arrays(dtype, (300,))
+    assert share(strategy, _mostly_zero) <= 0.3
+    if not dtype.is_integral:
+        assert 0.1 <= share(strategy, _holds_nonfinite) <= 0.5
+    if name == "float32":
+        planted = hnp.arrays(np.float32, (300,), elements=cs.elements(dtype))
+        assert share(planted, _mostly_zero) > 0.3 or share(planted, _holds_nonfinite) > 0.5
+
+
+def test_reduction_dims_are_mostly_the_innermost():
+    """A reduction's int dim is the innermost (where `sized_shapes` puts its long dim) in about
+    half the examples, either sign, out of range in few."""
+    strategy = int_dims(3)
+    assert share(strategy, lambda dim: dim in (2, -1)) >= 0.35
+    assert share(strategy, lambda dim: dim == -1) >= 0.1
+    assert share(strategy, lambda dim: not -3 <= dim < 3) <= 0.12
+    planted = st.integers(-3, 2)
+    assert share(planted, lambda dim: dim in (2, -1)) < 0.35
+
+
+def test_sized_shapes_draw_a_long_innermost_dim_often():
+    """A quarter of the examples or more end in a dim past the vector width (and half of those
+    are that dim alone)."""
+    from strategies.shapes import SIMD_WIDTH
+
+    strategy = cs.sized_shapes()
+    assert share(strategy, lambda s: len(s) > 0 and s[-1] > SIMD_WIDTH) >= 0.2
+    assert share(strategy, lambda s: len(s) == 1 and s[0] > SIMD_WIDTH) >= 0.07
