@@ -56,10 +56,11 @@ def shapes(
         # Leave room for the dims still to draw at their smallest size.
         room = max_elements // max(used * least**remaining_dims, 1)
         high = max(least, min(max_side, room))
-        if least == 1 and high >= 2 and not one_in(draw, SIZE_ONE_ONE_IN, "size-1 dim"):
-            shape.append(draw(st.integers(2, high), label="side"))
+        if least == 1 and high >= 2:
+            side = 1 if one_in(draw, SIZE_ONE_ONE_IN, "size-1 dim") else draw(st.integers(2, high), label="side")
         else:
-            shape.append(draw(st.integers(least, high), label="side"))
+            side = draw(st.integers(least, high), label="side")
+        shape.append(side)
     if min_side == 0 and least > 0 and one_in(draw, RARE_SHAPE_ONE_IN, "a zero-size dim"):
         shape[draw(st.integers(0, ndim - 1), label="zero-size dim")] = 0
     return tuple(shape)
