@@ -21,6 +21,7 @@ from strategies.chance import one_in
 from strategies.reductions import int_dims
 
 RUNS = 60
+FLOAT32 = dt.dtype("float32")
 
 
 def share(strategy: st.SearchStrategy, condition, *, examples: int = 10, runs: int = RUNS) -> float:
@@ -162,3 +163,20 @@ def test_sized_shapes_draw_a_long_innermost_dim_often():
     strategy = cs.sized_shapes()
     assert share(strategy, lambda s: len(s) > 0 and s[-1] > SIMD_WIDTH) >= 0.2
     assert share(strategy, lambda s: len(s) == 1 and s[0] > SIMD_WIDTH) >= 0.07
+
+
+def test_squeeze_inputs_hold_several_size_one_dims():
+    """squeeze's input has two or more size-1 dims in a fifth of the examples or more (the
+    dims it removes); another shape op's input, drawn without that, in under half as many."""
+    from conformance.ops import shapes as catalog
+    from strategies.shape_ops import shape_op_calls
+
+    def input_shape(call):
+        inputs, _ = call
+        return inputs["x"].values.shape
+
+    by_name = {op.name: op for op in catalog.OPS}
+    squeeze = share(shape_op_calls(by_name["squeeze"], FLOAT32), lambda call: input_shape(call).count(1) >= 2)
+    assert squeeze >= 0.2
+    flatten = share(shape_op_calls(by_name["flatten"], FLOAT32), lambda call: input_shape(call).count(1) >= 2)
+    assert flatten < squeeze / 2
