@@ -87,7 +87,7 @@ def run_reduction(op: Reduction, form, x: ArrayInput, arguments: dict, device: s
     def reference_call():
         return _tagged(op.reduce(built.xp, arrays["x"], **reference_arguments), result_dtype)
 
-    options = Options(tolerance=op.tolerance(x, arguments))
+    options = op.comparison(x, arguments)
     return check_call(record(op, form, x, arguments, device), torch_call, reference_call, options=options)
 
 

@@ -359,3 +359,38 @@ def test_condition_bounds_the_ill_conditioned_point_too():
     planted[0] *= 1 + 1e-2  # 168,000 u: beyond 4 u (1 + kappa) + rtol
     with pytest.raises(Divergence, match="values"):
         assert_conforms(capture(lambda: planted), reference, check)
+
+
+def _reduction(name: str):
+    from conformance.ops.reductions import REDUCTIONS
+
+    return next(op for op in REDUCTIONS if op.name == name)
+
+
+@pytest.mark.parametrize(
+    "name, values, torch_gives, reference_gives, caught",
+    [
+        # rounding swallows -6e-8 beside 65504: 0.0, exactly -6e-8 (a sign within the bound)
+        ("sum", [-65504.0, 65504.0, -6e-8], 0.0, -0.0, False),
+        ("nanmean", [-65504.0, 65504.0, -6e-8], 0.0, -0.0, False),
+        # an exact sum of negative zeros is -0.0: a +0.0 is a wrong sign
+        ("sum", [-0.0, -0.0], 0.0, -0.0, True),
+        # a product's sign is exact even where its magnitude rounds
+        ("prod", [-1e-30, 1e-30], 0.0, -0.0, True),
+    ],
+)
+def test_reduction_zero_signs_compared_where_the_bound_is_exact(name, values, torch_gives, reference_gives, caught):
+    """A reduction's zero is held to its sign where its bound allows no absolute error, and to
+    nothing more than its value where the bound allows a tiny result of either sign."""
+    from conformance import dtypes as dt
+    from conformance.inputs import ArrayInput
+
+    op = _reduction(name)
+    x = ArrayInput(np.array(values, dtype=np.float32), dt.dtype("float32"))
+    options = op.comparison(x, {})
+    actual, expected = torch.tensor(torch_gives), np.float32(reference_gives)
+    if caught:
+        with pytest.raises(Divergence, match="signed zeros"):
+            assert_conforms(actual, expected, Check("torch.planted"), options)
+    else:
+        assert_conforms(actual, expected, Check("torch.planted"), options)

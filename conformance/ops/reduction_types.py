@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from conformance import dtypes as dt
+from conformance.compare import Options
 from conformance.inputs import ArrayInput
 from conformance.ops.types import Op
 from conformance.tolerances import EXACT, Tolerance
@@ -110,6 +111,17 @@ class Reduction(Op):
         if self.accuracy is None:
             return None if x.dtype.is_integral else EXACT
         return self.accuracy(np.asarray(x.values), x.dtype.name, arguments)
+
+    def comparison(self, x: ArrayInput, arguments: dict) -> Options:
+        """How the result is compared: within `tolerance`, and a zero's sign only where that bound
+        allows no rounding error in absolute terms. A sum's or a mean's bound (gamma_n times the
+        sum of |x|) is nonzero wherever a term is; torch may then give a tiny value of either sign,
+        and so a zero of either sign: the sum of -65504, 65504 and -6e-8 is -6e-8 exactly, and
+        0.0 in float32, whose rounding swallows the small term first. Exact results and products
+        (a bound relative to the result) keep their zeros' signs compared."""
+        tolerance = self.tolerance(x, arguments)
+        rounds = isinstance(tolerance, Tolerance) and bool(np.any(np.asarray(tolerance.atol) > 0))
+        return Options(tolerance=tolerance, signed_zeros=not rounds)
 
     def refusal(self, x: ArrayInput, arguments: dict) -> Refusal | None:
         """The refusal that applies to the input x with these arguments, if any."""
