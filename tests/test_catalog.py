@@ -41,3 +41,20 @@ def test_complex64_power_reference_does_not_overflow_where_the_power_does_not():
     result = power(np, x, -4)
     assert result.dtype == np.complex64
     np.testing.assert_allclose(result, [2.9387358e-39 + 0j], rtol=1e-6)
+
+
+@pytest.mark.skipif(
+    np.finfo(np.longdouble).maxexp <= np.finfo(np.float64).maxexp, reason="long double is no wider than double here"
+)
+def test_complex128_power_reference_does_not_overflow_where_the_power_does_not():
+    """(3+5.8e12j) ** -25 underflows to 0 in complex128; NumPy's complex128 loop gives nan+nanj
+    (x**25 overflows first): the reference computes in long double complex and rounds."""
+    from conformance.ops.references import power
+
+    x, exponent = np.array([3 + 5832019017728j]), np.array([-25, -1])
+    with np.errstate(all="ignore"):
+        assert np.isnan(np.power(x, exponent)[0])  # what the reference would give on NumPy alone
+    result = power(np, x, exponent)
+    assert result.dtype == np.complex128
+    assert np.isfinite(result).all() and abs(result[0]) < 1e-300
+    np.testing.assert_allclose(result[1], 8.82030071e-26 - 1.71467205e-13j, rtol=1e-8)

@@ -394,3 +394,14 @@ def test_reduction_zero_signs_compared_where_the_bound_is_exact(name, values, to
             assert_conforms(actual, expected, Check("torch.planted"), options)
     else:
         assert_conforms(actual, expected, Check("torch.planted"), options)
+
+
+def test_a_signalling_nan_compares_as_nan_without_a_warning():
+    """float32 signalling NaNs (Hypothesis draws every payload) are NaN on both sides; the cast
+    to float64 that compares them raises no RuntimeWarning."""
+    signalling = np.array([0x7F800001, 0x3F800000], dtype=np.uint32).view(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_conforms(torch.from_numpy(signalling.copy()), signalling.copy(), Check("torch.planted"))
+        with pytest.raises(Divergence, match="NaN positions"):
+            assert_conforms(torch.tensor([1.0, 1.0]), signalling.copy(), Check("torch.planted"))

@@ -29,17 +29,26 @@ def power(xp, x, y):
     computing x ** 0.5 as sqrt(x), which gives nan for -inf and -0.0 for -0.0 where pow gives
     inf and +0.0 (numpy#21213); the operands are materialised so that the loop sees no stride 0.
     A Python scalar stays weak (NEP 50): it is converted to the dtype NumPy would compute in.
-    complex64 powers are computed in complex128 and rounded: NumPy's complex64 loop raises to an
-    integer power by repeated multiplication, which overflows where the power does not
-    ((4.3e9+0j) ** -4 is nan+nanj, not 2.9e-39)."""
+    Complex powers are computed in a wider complex type and rounded: NumPy's complex loops raise
+    to an integer power by repeated multiplication, which overflows where the power does not
+    ((4.3e9+0j) ** -4 is nan+nanj in complex64, not 2.9e-39; (3+5.8e12j) ** -25 is nan+nanj in
+    complex128, not 0): in NumPy's long double complex where its exponent range is wider than
+    double's (x86's 80-bit), else (and on CuPy) in complex128."""
     dtype = xp.result_type(x, y)
     x, y = (xp.asarray(v, dtype=dtype) if isinstance(v, bool | int | float | complex) else v for v in (x, y))
     x, y = xp.broadcast_arrays(x, y)
     shape = x.shape
     flat = [xp.ascontiguousarray(v).reshape(-1) for v in (x, y)]
-    if dtype == xp.complex64:
-        return xp.power(*(v.astype(xp.complex128) for v in flat)).astype(xp.complex64).reshape(shape)
+    if dtype.kind == "c":
+        return xp.power(*(v.astype(_widest_complex(xp)) for v in flat)).astype(dtype).reshape(shape)
     return xp.power(*flat).reshape(shape)
+
+
+def _widest_complex(xp):
+    """NumPy's long double complex where long double has a wider exponent range than double."""
+    if xp is np and np.finfo(np.longdouble).maxexp > np.finfo(np.float64).maxexp:
+        return np.clongdouble
+    return xp.complex128
 
 
 def clip(xp, x, low, high):
