@@ -24,6 +24,8 @@ from conformance.layouts import Layout
 from strategies.layouts import layouts as layout_strategy
 
 WELL_CONDITIONED_MAGNITUDE = (1e-2, 1e2)
+# arrays of more elements than this (the SIMD width) draw NaN and infinities in a branch of their own
+FINITE_BRANCH_PAST = 64
 
 
 def float_specials(dtype: dt.DType) -> list[float]:
@@ -190,11 +192,13 @@ def arrays(dtype: dt.DType, shape, *, unique: bool = False, **constraints) -> st
     otherwise, at many times the cost). So bfloat16 arrays are drawn as float32 and rounded
     as a whole, and complex ones as pairs of parts.
 
-    Where the constraints allow NaN or infinities in a floating or complex dtype, they come in
-    a branch of their own, the less simple one (in about two draws in five); the other draws
-    are finite (signed zeros, subnormals and the extremes still among them). Drawn from one
-    element strategy, two thirds of 300-element float32 arrays held a NaN or an infinity, and
-    a sum's or a scan's result was then NaN or infinite wherever a bug could have shown.
+    Where the constraints allow NaN or infinities in a floating or complex dtype, an array of
+    more than `FINITE_BRANCH_PAST` elements draws them in a branch of its own, the less simple
+    one (about two draws in five); its other draws are finite (signed zeros, subnormals and the
+    extremes still among them). With NaN and infinities among the elements of every draw, two
+    thirds of 300-element float32 arrays held one, and a sum's or a scan's result was then NaN
+    or infinite wherever a bug could have shown; a small array still draws them among its
+    elements, as an elementwise op's NaN handling needs.
     """
     c = Constraints(**constraints)
     if isinstance(shape, tuple):
@@ -204,7 +208,7 @@ def arrays(dtype: dt.DType, shape, *, unique: bool = False, **constraints) -> st
 
 @functools.lru_cache(maxsize=4096)
 def _finite_or_not(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Constraints) -> st.SearchStrategy:
-    if dtype.is_integral or not (c.allow_nan or c.allow_infinity):
+    if dtype.is_integral or not (c.allow_nan or c.allow_infinity) or math.prod(shape) <= FINITE_BRANCH_PAST:
         return _arrays(dtype, shape, unique, c)
     finite = _arrays(dtype, shape, unique, c._replace(allow_nan=False, allow_infinity=False))
     return st.one_of(finite, _arrays(dtype, shape, unique, c))

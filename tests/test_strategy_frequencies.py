@@ -180,3 +180,14 @@ def test_squeeze_inputs_hold_several_size_one_dims():
     assert squeeze >= 0.2
     flatten = share(shape_op_calls(by_name["flatten"], FLOAT32), lambda call: input_shape(call).count(1) >= 2)
     assert flatten < squeeze / 2
+
+
+def test_small_arrays_hold_nan_among_their_elements():
+    """A small array (up to the SIMD width) draws NaN and infinities among its elements in every
+    draw, as an elementwise op's handling of them needs: a complex NaN in the imaginary part
+    beside a real part that is not NaN comes in an eighth of the examples or more (in under a
+    tenth where every array drew them in a branch of its own), a NaN or an infinity in a float32
+    array of 8 in half or more (a third)."""
+    strategy = cs.arrays(dt.dtype("complex64"), (4,))
+    assert share(strategy, lambda a: (np.isnan(a.imag) & ~np.isnan(a.real)).any()) >= 0.12
+    assert share(cs.arrays(dt.dtype("float32"), (8,)), _holds_nonfinite) >= 0.5
