@@ -191,3 +191,22 @@ def test_small_arrays_hold_nan_among_their_elements():
     strategy = cs.arrays(dt.dtype("complex64"), (4,))
     assert share(strategy, lambda a: (np.isnan(a.imag) & ~np.isnan(a.real)).any()) >= 0.12
     assert share(cs.arrays(dt.dtype("float32"), (8,)), _holds_nonfinite) >= 0.5
+
+
+def _broadcasts_a_leading_dim(drawn) -> bool:
+    """The first operand broadcasts along the result's first dim of more than one element."""
+    result, first = drawn.result_shape, drawn.input_shapes[0]
+    return len(result) >= 1 and result[0] > 1 and (len(first) < len(result) or first[0] == 1)
+
+
+def test_broadcastable_shapes_are_mostly_neither_degenerate_nor_alike():
+    """Mutually broadcastable shapes: the result holds at most one element in under two draws in
+    five (Hypothesis' `mutually_broadcastable_shapes`: three in five), and the first operand
+    broadcasts a leading dim in one draw in nine or more (there: under one in ten)."""
+    strategy = cs.broadcastable_shapes(2)
+    assert share(strategy, lambda b: math.prod(b.result_shape) <= 1) <= 0.4
+    assert share(strategy, _broadcasts_a_leading_dim) >= 0.11
+    assert share(strategy, lambda b: np.broadcast_shapes(*b.input_shapes) != b.result_shape) == 0
+    planted = hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=5)
+    assert share(planted, lambda b: math.prod(b.result_shape) <= 1) > 0.4
+    assert share(planted, _broadcasts_a_leading_dim) < 0.11
