@@ -15,7 +15,8 @@ first (so that the seconds to the first failure do not depend on where the suite
 the rest after it. It prints, per bug, caught or missed under each profile, by which test,
 and the seconds from the start of the run to the first failure; first, an unplanted run per
 profile, which must pass for the census to mean anything. The dev profile draws a new seed
-each time: its column is one sample of a random process.
+each time: its column is one sample of a random process, or, with `--repeat N`, N samples
+("caught in k of N runs"; the ci profile is derandomized and runs once).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.plant import plants  # noqa: E402
+from conformance.plugin import PROFILES  # noqa: E402
 
 
 def run(profile: str, plant: str | None, suite: str | None, workers: str = "0") -> dict:
@@ -76,13 +78,32 @@ def run(profile: str, plant: str | None, suite: str | None, workers: str = "0") 
     }
 
 
+def measure(profile: str, plant: str, suite: str, workers: str, repeat: int) -> dict:
+    """`run` `repeat` times under a randomized profile (once under a derandomized one, whose
+    runs are all alike): caught only where every run caught it, with each run's result kept."""
+    count = 1 if PROFILES.get(profile, {}).get("derandomize") else repeat
+    runs = [run(profile, plant, suite, workers) for _ in range(count)]
+    if count == 1:
+        return runs[0]
+    failed = next((r for r in runs if r["caught"] is None), None)
+    if failed:
+        return {**failed, "runs": runs}
+    first = next((r for r in runs if r["caught"]), runs[0])
+    return {**first, "caught": all(r["caught"] for r in runs), "runs": runs}
+
+
 def _cell(result: dict) -> str:
     if result["caught"] is None:
         return f"error ({result['error']})"
-    if not result["caught"]:
-        return f"MISSED ({result['wall_s']:.0f} s)"
-    test = result["test"].split("::", 1)[-1] if result["test"] else "?"
-    return f"caught by `{test}` in {result['seconds']:.0f} s"
+    runs = result.get("runs", [result])
+    caught = [r for r in runs if r["caught"]]
+    if not caught:
+        seconds = max(r["wall_s"] for r in runs)
+        return f"MISSED ({seconds:.0f} s)" if len(runs) == 1 else f"MISSED in {len(runs)} of {len(runs)} runs"
+    test = caught[0]["test"].split("::", 1)[-1] if caught[0]["test"] else "?"
+    if len(runs) == 1:
+        return f"caught by `{test}` in {caught[0]['seconds']:.0f} s"
+    return f"caught in {len(caught)} of {len(runs)} runs (first by `{test}` in {caught[0]['seconds']:.0f} s)"
 
 
 def render(table: dict, baselines: dict, profiles: list[str]) -> str:
@@ -109,8 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="only this many bugs, drawn at random (a quick check)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unplanted runs")
     parser.add_argument("-n", dest="workers", default="0", help="pytest-xdist workers per run (default: 0, serial)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per bug under a randomized profile (dev): its rate of catching"
+    )
     parser.add_argument("-o", "--output", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat needs at least 1 run")
     table = plants()
     if args.list:
         for key, entry in table.items():
@@ -142,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         suite = table[key][3]
         results[key] = {"suite": suite}
         for profile in profiles:
-            results[key][profile] = run(profile, key, suite, args.workers)
+            results[key][profile] = measure(profile, key, suite, args.workers, args.repeat)
             print(f"{key} [{profile}]: {_cell(results[key][profile])}", file=sys.stderr)
         if args.output:  # after each bug: an interrupted census keeps what it measured
             temporary = args.output.with_suffix(args.output.suffix + ".tmp")
