@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, find, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -64,10 +64,8 @@ def test_one_in_comes_about_as_often_as_asked(examples):
 
 
 def test_one_in_is_false_in_the_simplest_example():
-    assert st.data().example is not None  # Hypothesis is importable with its example API
-    assert _flag(16).filter(lambda value: True).validate() is None
-    from hypothesis import find
-
+    """The simplest example (every run's first, and where shrinking heads) takes the common
+    branch; the old spelling took the rare one there."""
     assert find(_flag(16), lambda value: True) is False
     assert find(_flag_at_zero(16), lambda value: True) is True
 
