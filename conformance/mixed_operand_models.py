@@ -175,16 +175,22 @@ def _ones(check: Check, dtype: str) -> object:
 
 def pow_shortcut(check: Check) -> bool:
     """torch.pow(1, tensor), torch.pow(tensor, 0) and torch.pow(tensor, 1) (Python numbers, not
-    bools as the base) where torch's promoted dtype has no pow kernel: torch answers without one."""
+    bools as the base) where torch's promoted dtype has no pow kernel: torch answers without one;
+    and torch.pow(1, tensor) with a complex result, where the ones torch fills differ from
+    NumPy's complex power of 1 by an infinite or NaN exponent (nan+nanj)."""
     free = free_values(check)
     if check.op is None or check.op.name != "pow" or len(free) != 2:
         return False
     (_, base), (_, exponent) = free
     result = result_dtype(check)
-    if result is None or result not in (*check.op.torch_lacks, *dt.HALF_COMPLEX):
+    if result is None:
         return False
     base_number, exponent_number = as_number(base), as_number(exponent)
     one_base = base_number is not None and not isinstance(base_number, bool) and base_number == 1
+    if one_base and dt.dtype(result).is_complex:
+        return True
+    if result not in (*check.op.torch_lacks, *dt.HALF_COMPLEX):
+        return False
     return one_base or (isinstance(base, ArrayInput) and exponent_number is not None and exponent_number in (0, 1))
 
 

@@ -570,3 +570,30 @@ def test_clamp_with_a_nan_bound_fills_nan_before_converting_the_other():
     for planted, match in [(refuses, "error parity"), (lambda x, low, high: torch.zeros_like(x), "NaN")]:
         with pytest.raises(Divergence, match=match):
             check_op(op, replace(op.forms[0], call=planted), inputs, "cpu")
+
+
+def _pow_of_number_one(planted=None) -> None:
+    """`torch.pow(1+0j, y)` for infinite, NaN and finite exponents y, optionally with torch's
+    result replaced."""
+    op = ops.op("pow")
+    form = op.function_form
+    inputs = {"x": 1 + 0j, "y": ArrayInput(np.array([-np.inf, np.nan, 2.0], dtype=np.float32), dt.dtype("float32"))}
+    if planted is not None:
+        form = ops.Form(form.label, lambda x, y: planted, form.kind)
+    check_op(op, form, inputs, "cpu")
+
+
+def test_pow_of_number_one_gives_ones():
+    """torch fills ones where NumPy's complex power gives nan+nanj for the infinite and NaN exponents."""
+    _pow_of_number_one()
+
+
+def test_pow_of_number_one_other_than_ones_is_caught():
+    """A torch that computed 1 ** -inf as NumPy does (nan+nanj) is reported as the entry fixed;
+    one that gave 2 for the finite exponent diverges from both."""
+    with np.errstate(all="ignore"):
+        numpy_like = torch.tensor(np.power(np.complex64(1), np.array([-np.inf, np.nan, 2.0], dtype=np.complex64)))
+    with pytest.raises(DivergenceFixed, match="pow-shortcuts"):
+        _pow_of_number_one(numpy_like)
+    with pytest.raises(Divergence, match="pow-shortcuts"):
+        _pow_of_number_one(torch.tensor([1, 1, 2], dtype=torch.complex64))

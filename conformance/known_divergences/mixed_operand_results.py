@@ -51,9 +51,21 @@ ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="pow-shortcuts",
         ops=ops.labels(named("pow")),
-        summary="torch.pow(1, t), pow(t, 0) and pow(t, 1) answer without a kernel, even for dtypes pow has none for",
-        example="torch.pow(1, torch.ones(2, dtype=torch.uint16))  # tensor([1, 1], dtype=torch.uint16); torch.pow(2, ...)  # NotImplementedError",
-        reason="pow with a Scalar base of 1, or a Scalar exponent of 0 or 1, fills ones or copies the base before it dispatches",
+        summary=(
+            "torch.pow(1, t), pow(t, 0) and pow(t, 1) answer without a kernel, even for dtypes pow has none for; "
+            "pow(1, t) gives ones for a complex result too, where NumPy's complex power of 1 by an infinite or NaN "
+            "exponent is nan+nanj"
+        ),
+        example=(
+            "torch.pow(1, torch.ones(2, dtype=torch.uint16))  # tensor([1, 1], dtype=torch.uint16); "
+            "torch.pow(2, ...)  # NotImplementedError; torch.pow(1+0j, torch.tensor(float('-inf')))  # 1+0j, "
+            "np.power(np.complex64(1), np.complex64(-np.inf))  # nan+nanj"
+        ),
+        reason=(
+            "pow with a Scalar base of 1, or a Scalar exponent of 0 or 1, fills ones or copies the base before it "
+            "dispatches (pow(1, y) is 1 for every y, as C99 defines the real pow); a tensor base of 1 goes through "
+            "the complex power, as NumPy's does"
+        ),
         torch_gives=Returns(
             models.pow_shortcut_result, "ones, or the base, in torch's promoted dtype", where_reference_raises=True
         ),

@@ -29,18 +29,25 @@ def power(xp, x, y):
     computing x ** 0.5 as sqrt(x), which gives nan for -inf and -0.0 for -0.0 where pow gives
     inf and +0.0 (numpy#21213); the operands are materialised so that the loop sees no stride 0.
     A Python scalar stays weak (NEP 50): it is converted to the dtype NumPy would compute in.
-    Complex powers are computed in a wider complex type and rounded: NumPy's complex loops raise
-    to an integer power by repeated multiplication, which overflows where the power does not
-    ((4.3e9+0j) ** -4 is nan+nanj in complex64, not 2.9e-39; (3+5.8e12j) ** -25 is nan+nanj in
-    complex128, not 0): in NumPy's long double complex where its exponent range is wider than
-    double's (x86's 80-bit), else (and on CuPy) in complex128."""
+    Complex powers are computed in complex128 and rounded, and where that overflows from finite
+    operands, again in NumPy's long double complex (where its exponent range is wider than
+    double's: x86's 80-bit): NumPy's complex loops raise to an integer power by repeated
+    multiplication, which overflows where the power does not ((4.3e9+0j) ** -4 is nan+nanj in
+    complex64, not 2.9e-39; (3+5.8e12j) ** -25 is nan+nanj in complex128, not 0)."""
     dtype = xp.result_type(x, y)
     x, y = (xp.asarray(v, dtype=dtype) if isinstance(v, bool | int | float | complex) else v for v in (x, y))
     x, y = xp.broadcast_arrays(x, y)
     shape = x.shape
     flat = [xp.ascontiguousarray(v).reshape(-1) for v in (x, y)]
     if dtype.kind == "c":
-        return xp.power(*(v.astype(_widest_complex(xp)) for v in flat)).astype(dtype).reshape(shape)
+        wide = [v.astype(xp.complex128) for v in flat]
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is computed again below
+            result = xp.power(*wide)
+        overflowed = xp.isnan(result) & xp.isfinite(wide[0]) & xp.isfinite(wide[1])
+        if overflowed.any() and _widest_complex(xp) is not xp.complex128:
+            redone = xp.power(*(v[overflowed].astype(_widest_complex(xp)) for v in wide))
+            result[overflowed] = redone.astype(xp.complex128)
+        return result.astype(dtype).reshape(shape)
     return xp.power(*flat).reshape(shape)
 
 
