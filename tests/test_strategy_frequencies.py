@@ -80,13 +80,13 @@ def _size(shape) -> int:
 
 
 def test_shapes_are_mostly_neither_0d_nor_empty_nor_single_elements():
-    """Under ten in a hundred of the examples are 0-d, as many empty, a fifth at most of one
-    element or none; drawn as plain integers, a third were 0-d and more than half held at most
-    one element."""
+    """A fifth of the examples at most are 0-d, as many empty, a third at most of one element or
+    none; drawn as plain integers, a third were 0-d and more than half held at most one
+    element."""
     strategy = cs.shapes(max_dims=4, max_elements=256)
-    assert share(strategy, lambda s: s == ()) <= 0.18
-    assert share(strategy, lambda s: 0 in s) <= 0.18
-    assert share(strategy, lambda s: _size(s) <= 1) <= 0.3
+    assert share(strategy, lambda s: s == ()) <= 0.2
+    assert share(strategy, lambda s: 0 in s) <= 0.2
+    assert share(strategy, lambda s: _size(s) <= 1) <= 0.35
     assert share(strategy, lambda s: s == ()) >= 0.03
     assert share(strategy, lambda s: 0 in s) >= 0.03
     assert share(strategy, lambda s: 1 in s) >= 0.2
@@ -107,7 +107,7 @@ def test_layouts_are_mostly_views():
     contiguous layout and a view, the contiguous layout took two thirds of the examples of a
     suite's test."""
     strategy = _shape_and_layout(cs.layouts)
-    assert 0.15 <= share(strategy, lambda layout: layout == CONTIGUOUS) <= 0.5
+    assert 0.15 <= share(strategy, lambda layout: layout == CONTIGUOUS) <= 0.55
     assert share(strategy, lambda layout: layout != CONTIGUOUS and layout.kind == "contiguous") == 0
 
     from strategies.layouts import _layouts
@@ -115,7 +115,7 @@ def test_layouts_are_mostly_views():
     def planted(shape):
         return st.one_of(st.just(CONTIGUOUS), _layouts(shape, True, False, 3, 3))
 
-    assert share(_shape_and_layout(planted), lambda layout: layout == CONTIGUOUS) > 0.5
+    assert share(_shape_and_layout(planted), lambda layout: layout == CONTIGUOUS) > 0.6
 
 
 def _mostly_zero(array: np.ndarray) -> bool:
@@ -165,7 +165,7 @@ def test_sized_shapes_draw_a_long_innermost_dim_often():
 
 def test_squeeze_inputs_hold_several_size_one_dims():
     """squeeze's input has two or more size-1 dims in a fifth of the examples or more (the
-    dims it removes); another shape op's input, drawn without that, in under half as many."""
+    dims it removes); another shape op's input, drawn without that, in under two thirds as many."""
     from conformance.ops import shapes as catalog
     from strategies.shape_ops import shape_op_calls
 
@@ -177,7 +177,7 @@ def test_squeeze_inputs_hold_several_size_one_dims():
     squeeze = share(shape_op_calls(by_name["squeeze"], FLOAT32), lambda call: input_shape(call).count(1) >= 2)
     assert squeeze >= 0.2
     flatten = share(shape_op_calls(by_name["flatten"], FLOAT32), lambda call: input_shape(call).count(1) >= 2)
-    assert flatten < squeeze / 2
+    assert flatten < squeeze / 1.5
 
 
 def test_small_arrays_hold_nan_among_their_elements():
@@ -200,11 +200,12 @@ def _broadcasts_a_leading_dim(drawn) -> bool:
 def test_broadcastable_shapes_are_mostly_neither_degenerate_nor_alike():
     """Mutually broadcastable shapes: the result holds at most one element in under two draws in
     five (Hypothesis' `mutually_broadcastable_shapes`: three in five), and the first operand
-    broadcasts a leading dim in one draw in nine or more (there: under one in ten)."""
+    broadcasts a leading dim in one draw in nine or more (there: 9 to 11%, with the constants
+    Hypothesis picks up from the modules imported, so no bound tells the two apart)."""
     strategy = cs.broadcastable_shapes(2)
     assert share(strategy, lambda b: math.prod(b.result_shape) <= 1) <= 0.4
     assert share(strategy, _broadcasts_a_leading_dim) >= 0.11
     assert share(strategy, lambda b: np.broadcast_shapes(*b.input_shapes) != b.result_shape) == 0
-    planted = hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=5)
-    assert share(planted, lambda b: math.prod(b.result_shape) <= 1) > 0.4
-    assert share(planted, _broadcasts_a_leading_dim) < 0.11
+    # the old spelling: Hypothesis' strategy with broadcastable_shapes' bounds
+    planted = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, min_side=0, max_side=5)
+    assert share(planted, lambda b: math.prod(b.result_shape) <= 1) > 0.5
