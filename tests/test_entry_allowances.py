@@ -272,9 +272,9 @@ def test_quantile_of_a_negative_zero_is_documented():
 
 
 # ---------------------------------------------------------------------------
-# half-mean-of-integers-in-float32
+# mean-dtype-reads-in-float32
 
-HALF_MEAN = "half-mean-of-integers-in-float32"
+MEAN_IN_FLOAT32 = "mean-dtype-reads-in-float32"
 
 
 @pytest.mark.parametrize("dtype, values", [("float16", [2049, -2047]), ("bfloat16", [257, -255])])
@@ -283,19 +283,35 @@ def test_half_mean_of_integers_from_float32_passes(dtype, values):
     torch's of the float32 values 1.0."""
     ran = reduce("mean", values, "int64", {"dtype": dt.dtype(dtype)})
     assert float(ran.actual.value) == 1.0
-    assert confirmed(HALF_MEAN)
+    assert confirmed(MEAN_IN_FLOAT32)
 
 
 @pytest.mark.parametrize("dtype, values", [("float16", [2049, -2047]), ("bfloat16", [257, -255])])
 def test_half_mean_of_integers_beyond_the_model_fails(dtype, values):
     arguments = {"dtype": dt.dtype(dtype)}
-    with pytest.raises(Divergence, match=f"documented as '{HALF_MEAN}'"):
+    with pytest.raises(Divergence, match=f"documented as '{MEAN_IN_FLOAT32}'"):
         reduce("mean", values, "int64", arguments, plant=lambda call: call() + 0.5)  # 1.5
     with pytest.raises(DivergenceFixed):  # the mean of the cast values, as NumPy's and the docs'
         reduce("mean", values, "int64", arguments, plant=lambda call: call() - 0.5)
 
 
-MEAN_IN_FLOAT32 = "mean-dtype-reads-in-float32"
+def test_half_mean_of_cancelling_floats_reads_them_in_float32():
+    """One 1.8140844e16 and 29 times -3.4410922e14 (float32), dtype=bfloat16: rounded to bfloat16
+    first (NumPy), each term moves by up to 2**-9 of itself and the mean, 2.72e14, by 0.7% (2.74e14);
+    torch's mean of the float32 values rounds to 2.7158e14. The entry's model is that mean; a torch
+    that rounded first is reported as the entry fixed, one off by a bfloat16 ulp beyond the model
+    as a divergence."""
+    values = np.full(30, -3.4410922e14, dtype=np.float32)
+    values[0] = 1.8140844e16
+    arguments = {"dtype": dt.dtype("bfloat16")}
+    ran = reduce("mean", values, "float32", arguments)
+    assert float(ran.actual.value) == 271579372060672.0
+    assert confirmed(MEAN_IN_FLOAT32)
+    with pytest.raises(DivergenceFixed, match=MEAN_IN_FLOAT32):
+        rounded_first = torch.from_numpy(values).bfloat16().float()
+        reduce("mean", values, "float32", arguments, plant=lambda call: rounded_first.mean().bfloat16())
+    with pytest.raises(Divergence, match=f"documented as '{MEAN_IN_FLOAT32}'"):
+        reduce("mean", values, "float32", arguments, plant=lambda call: call() * (1 + 2**-6))
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
@@ -472,6 +488,23 @@ def test_half_nansum_in_a_layout_that_does_not_coalesce_passes(name):
 def test_half_nansum_beyond_its_bound_fails():
     with pytest.raises(Divergence, match=f"documented as '{HALF_NANSUM}'"):
         reduce("nansum", TENTHS, "float16", layout=NOT_COALESCING, plant=lambda call: call() * 1.5)
+
+
+INFINITIES_AND_TWO_LOWEST = np.full((2, 5, 2), np.inf, dtype=np.float16)
+INFINITIES_AND_TWO_LOWEST[1, 3] = -65504.0
+
+
+@pytest.mark.parametrize("name", ["nansum", "nanmean"])
+def test_half_nansum_in_half_may_overflow_to_nan(name):
+    """18 infinities and -65504 twice, held with strides (15, 3, 2): torch adds in float16 there,
+    where -65504 + -65504 is -inf and the sum nan (the reference's is inf): its partial sums
+    overflow in the half type, not in float32 (`partial-sums-overflow` skips the position). Held
+    contiguously torch adds in float32, so a nan there is a divergence."""
+    reduce(name, INFINITIES_AND_TWO_LOWEST, "float16", layout=Layout(steps=(1, 1, 2)))
+    assert confirmed("partial-sums-overflow")
+    reduce(name, INFINITIES_AND_TWO_LOWEST, "float16")
+    with pytest.raises(Divergence, match="NaN"):
+        reduce(name, INFINITIES_AND_TWO_LOWEST, "float16", plant=filled(float("nan")))
 
 
 @pytest.mark.parametrize("layout", [CONTIGUOUS, Layout(perm=(1, 0))], ids=["contiguous", "transposed"])

@@ -23,6 +23,7 @@ from conformance.known_divergences.reduction_checks import labels as _labels
 from conformance.known_divergences.reduction_checks import reduction as _reduction
 from conformance.known_divergences.reduction_checks import refusal as _refusal
 from conformance.known_divergences.reduction_checks import x_of as _x
+from conformance.known_divergences.reduction_half_sums import half_nansum_on_strided_dims
 from conformance.normal import as_dtype
 from conformance.ops import reduction_bounds as bounds
 from conformance.ops import reduction_references as ref
@@ -33,9 +34,13 @@ _ACCUMULATING = ("sum", "nansum", "mean", "nanmean", "cumsum", "var", "std")
 
 def _accumulation_limits(check: Check) -> dt.DType:
     """The type torch accumulates in: float64 for float64, float32 otherwise, but float16 for a
-    prod of float16 (its CPU kernel multiplies in float16: prod([300, 300, 0]) is nan)."""
+    prod of float16 (its CPU kernel multiplies in float16: prod([300, 300, 0]) is nan) and the half
+    type itself for nansum and nanmean of a half type in a layout that does not coalesce
+    (`half-nansum-accumulates-in-half`: -65504 + -65504 + inf is nan there)."""
     computed = _arguments(check).get("dtype") or _x(check).dtype
     if computed.name == "float16" and _reduction(check).name == "prod":
+        return computed
+    if half_nansum_on_strided_dims(check):
         return computed
     wide = "float64" if computed.name in ("float64", "complex128") else "float32"
     return dt.dtype(wide)

@@ -1,8 +1,8 @@
 """Known divergences of reductions that sum in float16 and bfloat16 (suites/test_reductions.py):
-where torch's mean, nanmean and nansum convert or accumulate in a precision other than the one
-documented (float32 for the integers of a half mean, the half type itself for nansum's partial
-sums and nanmean's sum). Each is a torch bug confirmed with a minimal example on torch 2.13.0
-and 2.14.1 (CPU), stated as a model where the result follows a rule and as an error bound where it
+where torch's nanmean and nansum accumulate in a precision other than the one documented (the
+half type itself for nansum's partial sums and nanmean's sum; mean's dtype= reading its input in
+float32 is `reduction_dtypes.MEAN_READS_IN_FLOAT32`). Each is a torch bug confirmed with a
+minimal example on torch 2.13.0 and 2.14.1 (CPU), stated as a model where the result follows a rule and as an error bound where it
 depends on an order torch does not specify.
 """
 
@@ -38,31 +38,6 @@ def _refused(check: Check) -> bool:
 
 def _op_labels(name: str) -> tuple[str, ...]:
     return tuple(form.label for op in REDUCTIONS if op.name == name for form in op.forms)
-
-
-# ---------------------------------------------------------------------------
-# mean of integers with dtype=float16 or bfloat16
-
-
-def _half_mean_of_integers(check: Check) -> bool:
-    if not is_forward(check) or reduction(check).name != "mean" or _refused(check):
-        return False
-    if check.reference is None or check.reference.raised:
-        return False
-    target = arguments(check).get("dtype")
-    return target is not None and target.name in dt.REDUCED_FLOATS and x_of(check).dtype.is_integral
-
-
-def _mean_from_float32(check: Check, reference: object) -> Any:
-    """The mean of x's integers converted to float32 (not to dtype=), rounded once to dtype=."""
-    x, given = x_of(check), effective(check)
-    target = given["dtype"]
-    values = np.asarray(x.values).astype(np.float32).astype(np.float64)
-    dim = None if values.ndim == 0 else given.get("dim")
-    keepdim = bool(given.get("keepdim", False)) and values.ndim > 0
-    axis = tuple(dim) if isinstance(dim, list) else dim
-    with np.errstate(all="ignore"):
-        return as_dtype(target.carry(np.asarray(np.mean(values, axis=axis, keepdims=keepdim))), target)
 
 
 # ---------------------------------------------------------------------------
@@ -128,7 +103,7 @@ def _half_nanmean_bound(check: Check) -> Tolerance:
     return _half_nan_sum_bound(check, bounds.accumulation_eps(computed))
 
 
-def _half_nansum_on_strided_dims(check: Check) -> bool:
+def half_nansum_on_strided_dims(check: Check) -> bool:
     """nansum or nanmean of a float16/bfloat16 x (no dtype= cast) that torch holds in a layout
     whose dims do not coalesce into one (some such layouts take the kernel's outer loop)."""
     if not is_forward(check) or reduction(check).name not in ("nansum", "nanmean") or _refused(check):
@@ -151,19 +126,6 @@ def _half_nansum_bound(check: Check) -> Tolerance:
 
 
 ENTRIES: list[KnownDivergence] = [
-    KnownDivergence(
-        id="half-mean-of-integers-in-float32",
-        ops=_op_labels("mean"),
-        summary="mean of an integer tensor with dtype=float16 or bfloat16 converts the integers to float32, not to "
-        "dtype= as documented (sum with dtype= does convert to dtype= first)",
-        example="torch.mean(torch.tensor([2049, 1]), dtype=torch.float16)  # 1025.; converted first: 1024. "
-        "(2049 is 2048. in float16); torch.sum(torch.tensor([2049, 1]), dtype=torch.float16)  # 2048.",
-        reason="mean's dtype= path casts integral inputs to the accumulation type (float32 for float16 and bfloat16) "
-        "and rounds only the mean to dtype=; the docs say the input is cast to dtype before the operation",
-        torch_gives=Returns(_mean_from_float32, "the mean of x in float32, rounded to dtype="),
-        when=_half_mean_of_integers,
-        link="https://pytorch.org/docs/stable/generated/torch.mean.html",
-    ),
     KnownDivergence(
         id="half-nanmean-rounds-the-sum",
         ops=_op_labels("nanmean"),
@@ -192,7 +154,7 @@ ENTRIES: list[KnownDivergence] = [
         "nothing past 256 (2,048) terms (measured: 512 for 750 over 1,000 bfloat16 terms of 0.75; 27.4 for 25.8 "
         "over 258 terms of 0.1, where sum gives 25.9)",
         tolerance=_half_nansum_bound,
-        when=_half_nansum_on_strided_dims,
+        when=half_nansum_on_strided_dims,
         link="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/cpu/SumKernel.cpp",
     ),
 ]
