@@ -55,8 +55,9 @@ def _sqrt_misreads_strided_input(original):
 
 def _isnan_misses_complex_nan(original):
     def planted(x, *args, **kwargs):
-        result = original(x, *args, **kwargs)
-        return result & ~torch.isnan(x.real) if x.is_complex() else result  # NaN only in the imaginary part
+        if isinstance(x, torch.Tensor) and x.is_complex():
+            return original(x.real)  # a complex kernel that reads the real part alone
+        return original(x, *args, **kwargs)
 
     return planted
 
