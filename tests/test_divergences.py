@@ -275,6 +275,23 @@ def test_integer_range_off_by_one_is_caught(values):
         _integer_linspace(values)
 
 
+def _float16_arange(actual=None) -> None:
+    """torch.arange(-0.3, 1, 0.1, dtype=float16): its fourth value is -0. in torch (from float32
+    endpoints, -0.3 + 3 * 0.1 is -1.5e-8), +0. in NumPy's float64 range rounded once."""
+    args, float16 = (-0.3, 1.0, 0.1), dt.dtype("float16")
+    check = Check("torch.arange", {"args": args, "dtype": float16})
+    result = torch.arange(*args, dtype=torch.float16) if actual is None else actual
+    assert_conforms(capture(lambda: result), np.arange(*args).astype(np.float16), check)
+
+
+def test_range_zero_of_either_sign_is_documented():
+    torch_result = torch.arange(-0.3, 1.0, 0.1, dtype=torch.float16)
+    assert torch.signbit(torch_result[3]) and torch_result[3] == 0
+    _float16_arange()
+    with pytest.raises(Divergence, match="documented as 'range-in-result-precision'"):
+        _float16_arange(torch_result + 0.01)  # a value off by more than the bound is still caught
+
+
 # --- shape ops: results torch should refuse ------------------------------------------------------
 
 

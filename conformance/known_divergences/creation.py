@@ -355,14 +355,19 @@ ENTRIES: list[KnownDivergence] = [
     KnownDivergence(
         id="range-in-result-precision",
         ops=("torch.arange", "torch.linspace", "torch.logspace"),
-        summary="ranges are computed from endpoints rounded to the result dtype: values stray up to 2·eps·max(|start|, |end|)",
-        example="torch.linspace(0, 4.6114, 18, dtype=torch.float16)[7]  # 1.9004; NumPy rounds 1.8990 to 1.8984",
+        summary="ranges are computed from endpoints rounded to the result dtype: values stray up to "
+        "2·eps·max(|start|, |end|), and a value computed at zero may come out a zero of either sign",
+        example="torch.linspace(0, 4.6114, 18, dtype=torch.float16)[7]  # 1.9004; NumPy rounds 1.8990 to 1.8984; "
+        "torch.arange(-0.3, 1, 0.1, dtype=torch.float16)[3]  # -0.; np.arange(-0.3, 1, 0.1).astype(np.float16)[3]  # 0.",
         reason=(
             "torch converts the endpoints (and linspace's step) to the result dtype before computing "
-            "(float16, bfloat16 and float32); NumPy computes in float64 and rounds once at the end"
+            "(float16, bfloat16 and float32); NumPy computes in float64 and rounds once at the end. A value "
+            "whose exact result is zero lands on either side of it (-0.3 + 3 * 0.1 is -1.5e-8 from float32 "
+            "endpoints, 5.6e-17 in float64), so its zero's sign follows the rounding, not the range"
         ),
         when=lambda check: _result_float_dtype(check) in _RANGE_EPSILON,
         tolerance=_range_step_bound,
+        signed_zeros=False,
         link="https://pytorch.org/docs/stable/generated/torch.linspace.html",
     ),
     KnownDivergence(
