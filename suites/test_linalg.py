@@ -125,17 +125,30 @@ _PAIR_CALLS = {
 }
 
 
+def _pair_values(dtype: dt.DType, shape: tuple[int, ...], *, same: bool) -> np.ndarray:
+    """Small values exact in every dtype (0, 1, 2) for a pair of dtypes; for an integer dtype
+    paired with itself, 0, 1 and its extremes in turn: its products and sums wrap, and integer
+    arithmetic wraps alike in any order, so torch and NumPy agree bit for bit there too (a
+    product computed through float64 does not)."""
+    count = int(np.prod(shape))
+    if same and dtype.kind in ("int", "uint"):
+        edges = cs.integer_specials(dtype)
+        return np.array([edges[i % len(edges)] for i in range(count)], dtype=dtype.numpy).reshape(shape)
+    return dtype.carry((np.arange(count) % (2 if dtype.kind == "bool" else 3)).reshape(shape))
+
+
 @pytest.mark.parametrize("op", [pytest.param(op, id=str(op)) for op in catalog.OPS])
 def test_every_dtype_pair(op, device):
-    """Every ordered pair of dtypes, on small values exact in all of them (0, 1, 2): NumPy
-    promotes; torch's products refuse to mix dtypes (outer promotes by torch's rules)."""
+    """Every ordered pair of dtypes, on small values exact in all of them (0, 1, 2), and an
+    integer dtype with itself on its extremes too (`_pair_values`): NumPy promotes; torch's
+    products refuse to mix dtypes (outer promotes by torch's rules)."""
     shapes, arguments = _PAIR_CALLS[op.name]
     for first in cs.supported_dtypes(device=device):
         for second in cs.supported_dtypes(device=device):
             inputs = {}
             for operand, dtype, shape in zip(op.operands, (first, second), shapes, strict=True):
-                values = (np.arange(int(np.prod(shape))) % (2 if dtype.kind == "bool" else 3)).reshape(shape)
-                inputs[operand.name] = ArrayInput(dtype.carry(values), dtype)
+                values = _pair_values(dtype, shape, same=first == second)
+                inputs[operand.name] = ArrayInput(values, dtype)
             spelled = _spelled(op, op.function_form, inputs)
             built = build_both(inputs, device)
             check_call(

@@ -116,3 +116,14 @@ PLANTS = {
 def test_planted_bug_fails_the_suite(pytester, monkeypatch, plant):
     target, name, make, selection = PLANTS[plant]
     assert_plant_is_caught(pytester, monkeypatch, target, name, make, "linalg", selection)
+
+
+@pytest.mark.parametrize("profile", ["dev", "ci"])
+def test_int64_mm_through_float64_fails_every_dtype_pair(pytester, monkeypatch, profile):
+    """The int64 pair of `test_every_dtype_pair` holds int64's extremes, whose products wrap: a
+    product through float64 fails it under any profile, where `test_product` meets int64 in
+    only some of a short run's draws."""
+    target, name, make, _ = PLANTS["int64 mm computed through float64"]
+    assert_plant_is_caught(
+        pytester, monkeypatch, target, name, make, "linalg", "test_every_dtype_pair and mm-", profile
+    )
