@@ -116,6 +116,31 @@ def test_empty_and_single_element(op, device, data):
     run_reduction(op, op.function_form, x, arguments, device)
 
 
+# lengths about the vector width (`strategies.shapes.SIMD_WIDTH`): a whole vector, one short,
+# one over, two and a tail of one, three and a tail of eight
+VECTOR_LENGTHS = (63, 64, 65, 129, 200)
+# dyadic values whose sums, and products over 200 terms, are exact in float32
+_CYCLE = np.array([1.0, -2.0, 0.5, 3.0, -1.0, 0.25, 4.0, -0.5])
+_REQUIRED = {"q": 0.5, "k": 2}  # the options an op cannot go without (quantile's q, topk's and kthvalue's k)
+
+
+@pytest.mark.parametrize("dtype", [dt.dtype("float32"), dt.dtype("float64")], ids=str)
+@pytest.mark.parametrize("op", CASES)
+def test_vector_width_lengths(op, dtype, device):
+    """Every reduction over the innermost dim at lengths about the vector width, in one row and
+    in three, on nonzero values: a kernel's vector loop and its scalar tail are both compared,
+    whatever a short run of the drawn tests happens to draw (their SIMD-tail draws hold NaN,
+    zeros or the method form in some runs). float32 and float64, the dtypes whose vector loops
+    the drawn tests' tails reach most often; the drawn tests cover every dtype."""
+    for length in VECTOR_LENGTHS:
+        for shape in ((length,), (3, length)):
+            values = np.resize(_CYCLE, math.prod(shape)).reshape(shape).astype(dtype.numpy)
+            arguments = {name: _REQUIRED[name] for name in op.options if name in _REQUIRED}
+            if "int" in op.dims:
+                arguments["dim"] = -1
+            run_reduction(op, op.function_form, ArrayInput(values, dtype), arguments, device)
+
+
 def _results(value: Any) -> list[torch.Tensor]:
     return list(value) if isinstance(value, tuple) else [value]
 

@@ -231,3 +231,14 @@ PLANTS = {
 def test_planted_bug_fails_the_suite(pytester, monkeypatch, plant):
     target, name, make, selection = PLANTS[plant]
     assert_plant_is_caught(pytester, monkeypatch, target, name, make, "reductions", selection)
+
+
+@pytest.mark.parametrize("profile", ["dev", "ci"])
+def test_cumsum_tail_fails_the_vector_width_lengths(pytester, monkeypatch, profile):
+    """`test_vector_width_lengths` scans 65, 129 and 200 nonzero values: a dropped tail fails it
+    under any profile, where the drawn tests meet a SIMD tail of nonzero finite values in only
+    some of a short run's draws."""
+    target, name, make, _ = PLANTS["cumsum leaves the vector loop's tail out"]
+    assert_plant_is_caught(
+        pytester, monkeypatch, target, name, make, "reductions", "test_vector_width_lengths and cumsum-", profile
+    )
