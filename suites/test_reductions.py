@@ -119,7 +119,7 @@ def test_empty_and_single_element(op, device, data):
 # lengths about the vector width (`strategies.shapes.SIMD_WIDTH`): a whole vector, one short,
 # one over, two and a tail of one, three and a tail of eight
 VECTOR_LENGTHS = (63, 64, 65, 129, 200)
-# dyadic values whose sums, and products over 200 terms, are exact in float32
+# values whose sums are exact in float32, and whose products over 200 terms stay far inside its range
 _CYCLE = np.array([1.0, -2.0, 0.5, 3.0, -1.0, 0.25, 4.0, -0.5])
 _REQUIRED = {"q": 0.5, "k": 2}  # the options an op cannot go without (quantile's q, topk's and kthvalue's k)
 

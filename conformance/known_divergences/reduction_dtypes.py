@@ -1,6 +1,6 @@
 """Known divergences of the dtypes reductions compute in and return (suites/test_reductions.py):
-mean with dtype=float16/bfloat16 reads its input in float32; sums of unsigned integers, all/any of uint8 and
-logsumexp of integers give other dtypes than NumPy's."""
+mean with dtype=float16/bfloat16 reads its input in float32; sums of unsigned integers, all/any
+of uint8 and logsumexp of integers give other dtypes than NumPy's."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 where torch's nanmean and nansum accumulate in a precision other than the one documented (the
 half type itself for nansum's partial sums and nanmean's sum; mean's dtype= reading its input in
 float32 is `reduction_dtypes.MEAN_READS_IN_FLOAT32`). Each is a torch bug confirmed with a
-minimal example on torch 2.13.0 and 2.14.1 (CPU), stated as a model where the result follows a rule and as an error bound where it
-depends on an order torch does not specify.
+minimal example on torch 2.13.0 and 2.14.1 (CPU), stated as a model where the result follows a
+rule and as an error bound where it depends on an order torch does not specify.
 """
 
 from __future__ import annotations
