@@ -20,6 +20,11 @@ from conformance.layouts import CONTIGUOUS
 from strategies.chance import one_in
 from strategies.reductions import int_dims
 
+# The bounds leave room around the measured shares: Hypothesis adds the numbers it finds in the
+# modules a run imports to what it draws, so a share moves by a few points with what else the
+# run collected (the broadcast leading-dim share measured 9% alone and 11% under CI's run of
+# every self-test). Measured alone: 0-d shapes 11%, at most one element 26%, contiguous layouts
+# about a third; each bound still fails the old spelling (the `planted` strategies).
 RUNS = 60
 FLOAT32 = dt.dtype("float32")
 
