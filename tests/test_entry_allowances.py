@@ -328,6 +328,18 @@ def test_half_mean_of_a_value_that_underflows_keeps_its_sign(dtype):
             reduce("mean", np.float32(-1.1754944e-38), "float32", arguments, plant=lambda call: call().abs())
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("arguments", [{}, {"dim": 0}, {"dim": -1, "keepdim": True}])
+def test_half_mean_of_a_negative_zero_is_positive_zero(dtype, arguments):
+    """A 0-d -0.0 (float32), with or without dim 0: torch's float32 sum starts from +0.0 and the
+    mean is +0.0, as NumPy's mean of one element; a torch that kept -0.0 is a divergence."""
+    arguments = {**arguments, "dtype": dt.dtype(dtype)}
+    ran = reduce("mean", np.float32(-0.0), "float32", arguments)
+    assert not np.signbit(float(ran.actual.value))
+    with pytest.raises(Divergence, match="signed zeros"):
+        reduce("mean", np.float32(-0.0), "float32", arguments, plant=lambda call: -call())
+
+
 def test_half_mean_near_overflow_is_not_compared_but_far_from_it_is():
     """The float32 mean of [-2**63, -195584, 2**63 - 2] is -65536 exactly, -inf in float16, but
     torch's float32 sum absorbs -195584 (0.): within the sum's bound of the overflow threshold

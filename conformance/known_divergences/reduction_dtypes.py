@@ -55,8 +55,9 @@ def _mean_in_float32(check: Check, reference: object) -> Any:
     x, arguments = _x(check), _effective(check)
     kept = {k: arguments[k] for k in ("dim", "keepdim") if k in arguments}
     wide = dt.dtype("float32").carry(x.values).astype(np.float64)
-    if wide.ndim == 0 and kept.get("dim") not in (None, ()):  # a 0-d input's dim 0: one element
-        return as_dtype(wide, arguments["dtype"])
+    if wide.ndim == 0 and kept.get("dim") not in (None, ()):
+        # a 0-d input's dim 0 is one element, averaged as one (a sum from +0.0: -0.0 gives +0.0)
+        wide, kept = wide.reshape(1), {"dim": 0}
     try:
         return as_dtype(np.asarray(ref.mean(np, wide, **kept)), arguments["dtype"])
     except Exception as error:
