@@ -11,6 +11,7 @@ through an operation under test.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -69,6 +70,9 @@ class Layout:
         return np.broadcast_to(values[index], values.shape).copy()
 
     def _memory_plan(self, shape: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]:
+        return _memory_plan(self, tuple(shape))
+
+    def _plan(self, shape: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]:
         ndim = len(shape)
         perm = self.perm or tuple(range(ndim))
         steps = self.steps or (1,) * ndim
@@ -99,6 +103,15 @@ class Layout:
 
 
 CONTIGUOUS = Layout()
+
+
+@functools.lru_cache(maxsize=4096)
+def _memory_plan(
+    layout: Layout, shape: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]:
+    """`Layout._plan`, worked out once per layout and shape: building one input asks for it
+    several times (layouts are immutable)."""
+    return layout._plan(shape)
 
 
 def significant_strides(shape, strides) -> tuple[int | None, ...] | None:

@@ -46,22 +46,6 @@ def _within(value: float, low: float | None, high: float | None) -> bool:
     return math.isnan(value) or ((low is None or value >= low) and (high is None or value <= high))
 
 
-def _integer_elements(dtype: dt.DType, min_value, max_value, nonzero: bool) -> st.SearchStrategy:
-    if dtype.kind == "bool":
-        return st.just(True) if nonzero else st.one_of(st.booleans(), st.sampled_from(integer_specials(dtype)))
-    info = np.iinfo(dtype.numpy)
-    low = int(info.min) if min_value is None else max(math.ceil(min_value), int(info.min))
-    high = int(info.max) if max_value is None else min(math.floor(max_value), int(info.max))
-    # nonzero as two ranges, not a filter: the strategy stays one Hypothesis can reuse as an
-    # array's fill value
-    ranges = [(low, min(high, -1)), (max(low, 1), high)] if nonzero else [(low, high)]
-    parts = [hnp.from_dtype(dtype.numpy, min_value=a, max_value=b) for a, b in ranges if a <= b]
-    specials = [v for v in integer_specials(dtype) if low <= v <= high and (v or not nonzero)]
-    if specials:
-        parts.append(st.sampled_from(specials))
-    return st.one_of(parts)
-
-
 def _representable(bound: float | None, dtype: dt.DType, *, up: bool) -> float | None:
     """A bound moved inward to the nearest value the dtype holds (Hypothesis insists on exact
     bounds, and a bfloat16 value rounded from inside such bounds stays inside them)."""
@@ -94,6 +78,26 @@ class Constraints(NamedTuple):
     well_conditioned: bool = False
 
 
+@functools.cache
+def _integer_elements(dtype: dt.DType, c: Constraints) -> st.SearchStrategy:
+    """Values of a bool or integer dtype as Python bools and ints (an array converts them as it
+    stores them; `from_dtype`'s map to the NumPy type would cost a span at every element)."""
+    min_value, max_value, nonzero = c.min_value, c.max_value, c.nonzero
+    if dtype.kind == "bool":
+        return st.just(True) if nonzero else st.one_of(st.booleans(), st.sampled_from(integer_specials(dtype)))
+    info = np.iinfo(dtype.numpy)
+    low = int(info.min) if min_value is None else max(math.ceil(min_value), int(info.min))
+    high = int(info.max) if max_value is None else min(math.floor(max_value), int(info.max))
+    # nonzero as two ranges, not a filter: the strategy stays one Hypothesis can reuse as an
+    # array's fill value
+    ranges = [(low, min(high, -1)), (max(low, 1), high)] if nonzero else [(low, high)]
+    parts = [st.integers(a, b) for a, b in ranges if a <= b]
+    specials = [v for v in integer_specials(dtype) if low <= v <= high and (v or not nonzero)]
+    if specials:
+        parts.append(st.sampled_from(specials))
+    return st.one_of(parts)
+
+
 def _float_ranges(low, high, smallest, nonzero) -> list[tuple[float | None, float | None]]:
     """[low, high] less the open interval (-smallest, smallest); the whole of it where `smallest`
     is None."""
@@ -106,15 +110,22 @@ def _float_ranges(low, high, smallest, nonzero) -> list[tuple[float | None, floa
 
 @functools.cache
 def _part_elements(dtype: dt.DType, constraints: Constraints) -> st.SearchStrategy[float]:
-    """One real part of `dtype`'s values, in its part's NumPy float dtype (float32 for bfloat16,
-    not yet rounded to it: `_round_bfloat16` does that). Built of ranges and sampled specials,
-    without filter or map, so Hypothesis can reuse its values (an array's fill value)."""
+    """One real part of `dtype`'s values, as Python floats its part's NumPy float dtype holds
+    exactly (float32 for bfloat16, not yet rounded to it: `_round_bfloat16` does that). Built of
+    ranges and sampled specials, without filter, so Hypothesis can reuse its values (an array's
+    fill value), and without `from_dtype`'s map to the NumPy type: an array converts its
+    elements as it stores them, and a map costs a span at every element drawn."""
     c = constraints
-    part_dtype = dtype.part
+    width = dtype.part.itemsize * 8
     low = _representable(c.min_value, dtype, up=True)
     high = _representable(c.max_value, dtype, up=False)
-    if dtype.name == "bfloat16" and not (c.allow_infinity and not c.well_conditioned):
-        # float32 values past bfloat16's largest would round to infinity
+    finite = not c.allow_infinity or c.well_conditioned
+    if finite and (dtype.name == "bfloat16" or not c.allow_nan):
+        # bfloat16: float32 values past its largest would round to infinity. float16 and float32:
+        # Hypothesis' floats of a narrower width draw float64 values and reject those that
+        # overflow the width; without bounds, up to two in three of the examples of a test that
+        # draws finite float16 values were invalid. (Where NaN is allowed the range stays open: NaN is
+        # drawn by an unbounded strategy only, with its sign and payload.)
         low = -dtype.largest if low is None else max(low, -dtype.largest)
         high = dtype.largest if high is None else min(high, dtype.largest)
     if c.well_conditioned:
@@ -123,7 +134,7 @@ def _part_elements(dtype: dt.DType, constraints: Constraints) -> st.SearchStrate
         low = -largest if low is None else max(low, -largest)
         high = largest if high is None else min(high, largest)
         parts = [
-            hnp.from_dtype(part_dtype, min_value=a, max_value=b, allow_nan=False, allow_infinity=False)
+            st.floats(a, b, allow_nan=False, allow_infinity=False, width=width)
             for a, b in _float_ranges(low, high, smallest, c.nonzero)
         ]
         if not c.nonzero and low <= 0 <= high:
@@ -131,13 +142,13 @@ def _part_elements(dtype: dt.DType, constraints: Constraints) -> st.SearchStrate
         return st.one_of(parts)
     smallest = (dtype.smallest_subnormal if c.allow_subnormal else dtype.smallest_normal) if c.nonzero else None
     parts = [
-        hnp.from_dtype(
-            part_dtype,
-            min_value=a,
-            max_value=b,
+        st.floats(
+            a,
+            b,
             allow_nan=c.allow_nan and a is None and b is None,
             allow_infinity=None if c.allow_infinity else False,
             allow_subnormal=None if c.allow_subnormal else False,  # None: wherever the range holds them
+            width=width,
         )
         for a, b in _float_ranges(low, high, smallest, c.nonzero)
     ]
@@ -175,11 +186,13 @@ def elements(dtype: dt.DType, **constraints) -> st.SearchStrategy:
 @functools.cache
 def _elements(dtype: dt.DType, c: Constraints) -> st.SearchStrategy:
     if dtype.is_integral:
-        return _integer_elements(dtype, c.min_value, c.max_value, c.nonzero)
+        return (
+            _integer_elements(dtype, c) if dtype.kind == "bool" else _integer_elements(dtype, c).map(dtype.numpy.type)
+        )
     part = _part_elements(dtype, c)
     if dtype.is_complex:
         return st.builds(complex, part, _part_elements(dtype, c._replace(nonzero=False)))
-    return part.map(_round_bfloat16) if dtype.name == "bfloat16" else part
+    return part.map(_round_bfloat16) if dtype.name == "bfloat16" else part.map(dtype.numpy.type)
 
 
 def arrays(dtype: dt.DType, shape, *, unique: bool = False, **constraints) -> st.SearchStrategy[np.ndarray]:
@@ -218,8 +231,8 @@ def _finite_or_not(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Con
 def _arrays(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Constraints) -> st.SearchStrategy:
     """`arrays` of a fixed shape, built once per shape and constraints."""
     if dtype.is_integral:
-        fill = None if unique else _fill(_elements, dtype, c)
-        return hnp.arrays(dtype.numpy, shape, elements=_elements(dtype, c), fill=fill, unique=unique)
+        fill = None if unique else _fill(_integer_elements, dtype, c)
+        return hnp.arrays(dtype.numpy, shape, elements=_integer_elements(dtype, c), fill=fill, unique=unique)
     if dtype.is_complex and not (unique or c.nonzero):
         fill = _fill(_part_elements, dtype, c)
         pairs = hnp.arrays(dtype.part, (*shape, 2), elements=_part_elements(dtype, c), fill=fill)
@@ -227,9 +240,12 @@ def _arrays(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Constraint
     if dtype.name == "bfloat16" and not unique:
         fill = _fill(_part_elements, dtype, c)
         return hnp.arrays(np.float32, shape, elements=_part_elements(dtype, c), fill=fill).map(_round_bfloat16)
-    # float16/32/64; distinct values, complex ones with a nonzero real part: one by one
-    fill = None if unique or dtype.is_complex else _fill(_elements, dtype, c)
-    return hnp.arrays(dtype.numpy, shape, elements=_elements(dtype, c), fill=fill, unique=unique)
+    if dtype.name in ("float16", "float32", "float64"):
+        fill = None if unique else _fill(_part_elements, dtype, c)
+        return hnp.arrays(dtype.numpy, shape, elements=_part_elements(dtype, c), fill=fill, unique=unique)
+    # distinct bfloat16 values (rounded one by one), distinct complex ones, complex ones with a
+    # nonzero real part: one by one
+    return hnp.arrays(dtype.numpy, shape, elements=_elements(dtype, c), unique=unique)
 
 
 @functools.cache
