@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from conformance import dtypes as dt
 from conformance.backends import NumpyBackend, device_availability
+from strategies.cache import built_once
 
 # Dtypes that torch supports on some device types only. Where a device type is
 # missing, every dtype of the suite is assumed to work there.
@@ -41,6 +42,7 @@ def supported_dtypes(
     return tuple(chosen)
 
 
+@built_once
 def dtypes(
     names: Iterable[str] = dt.ALL, *, device: str = "cpu", need_numpy: bool = False
 ) -> st.SearchStrategy[dt.DType]:

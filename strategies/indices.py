@@ -25,6 +25,7 @@ from conformance import dtypes as dt
 from conformance.index_keys import KINDS, IndexArray, IndexKey
 from conformance.inputs import ArrayInput
 from conformance.layouts import CONTIGUOUS
+from strategies.cache import built_once
 from strategies.chance import one_in
 from strategies.layouts import layouts
 from strategies.values import elements
@@ -72,6 +73,7 @@ def _carriers(kinds: tuple[str, ...], *, list_allowed: bool) -> list[str]:
     return allowed or ["tensor"]
 
 
+@built_once
 @st.composite
 def index_arrays(
     draw: st.DrawFn,
@@ -108,6 +110,7 @@ def index_arrays(
     return IndexArray(ArrayInput(layout.logical_values(values), dtype, layout), kind)
 
 
+@built_once
 @st.composite
 def masks(draw: st.DrawFn, shape: tuple[int, ...], *, kinds: tuple[str, ...] = KINDS) -> IndexArray:
     """A bool mask of `shape` (the dims it selects from), as a tensor, a NumPy array or a list."""
@@ -132,6 +135,7 @@ BASIC = ("slice", "int", "none", "ellipsis")
 ADVANCED = ("array", "mask", "bool")
 
 
+@built_once
 @st.composite
 def _plan(draw: st.DrawFn, ndim: int, choices: tuple[str, ...]) -> list[list]:
     """Which kind of part comes where, as [kind, dims consumed] in key order. Trailing dims may be
@@ -153,6 +157,7 @@ def _plan(draw: st.DrawFn, ndim: int, choices: tuple[str, ...]) -> list[list]:
         remaining -= consumed
 
 
+@built_once
 @st.composite
 def keys(
     draw: st.DrawFn,
@@ -222,6 +227,7 @@ def advanced_keys(shape: tuple[int, ...], **options) -> st.SearchStrategy[IndexK
     return keys(shape, advanced=True, **options)
 
 
+@built_once
 @st.composite
 def out_of_range_keys(draw: st.DrawFn, shape: tuple[int, ...]) -> IndexKey:
     """A key with one integer or one index array entry past its dim (both sides raise IndexError),
@@ -262,6 +268,7 @@ def own_value_mask(inp: ArrayInput, kind: str = "tensor") -> IndexArray:
     return IndexArray(ArrayInput(mask, dt.dtype("bool")), kind)
 
 
+@built_once
 @st.composite
 def broadcastable_to(draw: st.DrawFn, target: tuple[int, ...], *, leading_ones: bool = True) -> tuple[int, ...]:
     """A shape that broadcasts to `target`: fewer leading dims, size-1 dims, or, where
@@ -272,6 +279,7 @@ def broadcastable_to(draw: st.DrawFn, target: tuple[int, ...], *, leading_ones: 
     return (*([1] * leading), *shape)
 
 
+@built_once
 @st.composite
 def assigned_values(draw: st.DrawFn, dtype: dt.DType, target: tuple[int, ...] | None) -> object:
     """What `x[key] = value` writes: a tensor of x's dtype in a shape that broadcasts to the
@@ -296,6 +304,7 @@ def assigned_values(draw: st.DrawFn, dtype: dt.DType, target: tuple[int, ...] | 
     return values if kind == "ndarray" else values.tolist()
 
 
+@built_once
 @st.composite
 def index_put_indices(draw: st.DrawFn, shape: tuple[int, ...]) -> IndexKey:
     """The `indices` of index_put: a tuple of index tensors (int64, int32) or bool masks for the

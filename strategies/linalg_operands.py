@@ -27,6 +27,7 @@ from hypothesis.extra import numpy as hnp
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops import Op
+from strategies.cache import built_once
 from strategies.chance import one_in
 from strategies.layouts import layouts as all_layouts
 from strategies.shapes import shapes, sized_shapes
@@ -51,6 +52,7 @@ def magnitude(dtype: dt.DType, terms: int) -> float:
     return math.sqrt(dtype.largest / (4 * max(terms, 1)))
 
 
+@built_once
 @st.composite
 def operand_values(draw, dtype: dt.DType, shape: tuple[int, ...], terms: int, *, specials: bool = False) -> np.ndarray:
     """Values for an operand of a sum of `terms` products (see the module); with `specials`,
@@ -95,6 +97,7 @@ def _broadcast_to(draw, batch: tuple[int, ...], label: str) -> tuple[int, ...]:
     return tuple(n if draw(st.booleans(), label=f"{label} keeps a dim") else 1 for n in batch[dropped:])
 
 
+@built_once
 @st.composite
 def _matmul_shapes(draw, batched: bool) -> list[tuple[int, ...]]:
     """matmul's operands: (..., m, k) and (..., k, n), or a 1-d (k,) on either side; the batch
@@ -116,6 +119,7 @@ def _matmul_shapes(draw, batched: bool) -> list[tuple[int, ...]]:
     return [left, right]
 
 
+@built_once
 @st.composite
 def _shapes_and_arguments(draw, kind: str) -> tuple[list[tuple[int, ...]], dict]:
     if kind == "matmul":
@@ -176,6 +180,7 @@ def _shapes_and_arguments(draw, kind: str) -> tuple[list[tuple[int, ...]], dict]
     raise ValueError(f"no operand strategy for linear-algebra ops of kind {kind!r}")
 
 
+@built_once
 @st.composite
 def linalg_calls(
     draw, op: Op, dtype: dt.DType, *, layouts=all_layouts, specials: bool = False

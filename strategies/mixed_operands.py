@@ -20,6 +20,7 @@ from conformance import dtypes as dt
 from conformance.backends import NUMPY
 from conformance.dtypes import INT64_MAX, INT64_MIN, UINT64_MAX
 from conformance.inputs import ArrayInput
+from strategies.cache import built_once
 from strategies.layouts import layouts
 from strategies.python_data import python_scalars
 from strategies.shapes import shapes
@@ -117,6 +118,7 @@ def _nest(flat: list, shape: tuple[int, ...], containers: list[type]) -> object:
     return containers[0](_nest(flat[i * step : (i + 1) * step], shape[1:], containers[1:]) for i in range(shape[0]))
 
 
+@built_once
 @st.composite
 def deep_data(
     draw: st.DrawFn,

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops import Op
+from strategies.cache import built_once
 from strategies.layouts import layouts as all_layouts
 from strategies.layouts import writable_layouts
 from strategies.shapes import broadcastable_shapes, prime_factors, shapes
@@ -30,6 +31,7 @@ def _constraints(op: Op, position: int, dtype: dt.DType, for_gradient: bool) -> 
     return domain(position, dtype)
 
 
+@built_once
 @st.composite
 def inputs_for(
     draw, op: Op, dtype: dt.DType, shapes_, layouts=all_layouts, for_gradient: bool = False
@@ -60,6 +62,7 @@ def broadcast_shapes(arity: int, max_elements: int = MAX_ELEMENTS) -> st.SearchS
     return broadcastable_shapes(arity, max_elements=max_elements).map(lambda drawn: drawn.input_shapes)
 
 
+@built_once
 @st.composite
 def _reshape_target(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     """Another shape with as many elements: the dims regrouped, maybe with 1s and one -1."""
@@ -86,6 +89,7 @@ def _reshape_target(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(target)
 
 
+@built_once
 @st.composite
 def operands(
     draw,

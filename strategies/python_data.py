@@ -7,6 +7,7 @@ import math
 from hypothesis import strategies as st
 
 from conformance.dtypes import INT64_MAX, INT64_MIN
+from strategies.cache import built_once
 from strategies.shapes import shapes
 
 
@@ -39,6 +40,7 @@ def _nest(flat: list, shape: tuple[int, ...], containers: list[type]) -> object:
     return container(_nest(flat[i * step : (i + 1) * step], shape[1:], containers[1:]) for i in range(shape[0]))
 
 
+@built_once
 @st.composite
 def nested_data(
     draw: st.DrawFn,

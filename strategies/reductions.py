@@ -18,6 +18,7 @@ from hypothesis.extra import numpy as hnp
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops.reduction_types import Reduction
+from strategies.cache import built_once
 from strategies.chance import one_in
 from strategies.layouts import layouts as layout_strategy
 from strategies.shapes import shapes, sized_shapes
@@ -32,6 +33,7 @@ def _rare(draw, label: str) -> bool:
     return one_in(draw, INVALID_ONE_IN, label)
 
 
+@built_once
 @st.composite
 def int_dims(draw, ndim: int) -> int:
     """A dim of a tensor of `ndim` dims, as either sign spells it (a 0-d tensor takes 0 and -1 in
@@ -45,6 +47,7 @@ def int_dims(draw, ndim: int) -> int:
     return dim - n if draw(st.booleans(), label="negative") else dim
 
 
+@built_once
 @st.composite
 def tuple_dims(draw, ndim: int) -> tuple[int, ...]:
     """Distinct dims in any order, each spelled positive or negative; the empty tuple (which
@@ -57,6 +60,7 @@ def tuple_dims(draw, ndim: int) -> tuple[int, ...]:
     return tuple(draw(st.permutations(spelled)))
 
 
+@built_once
 @st.composite
 def _broadcast_partner(draw, dtype: dt.DType, shape: tuple[int, ...]) -> ArrayInput:
     """`other` of torch.max(x, other): a tensor of the same dtype whose shape broadcasts with x's."""
@@ -65,6 +69,7 @@ def _broadcast_partner(draw, dtype: dt.DType, shape: tuple[int, ...]) -> ArrayIn
     return draw(array_inputs(dtype, partner, layouts=layout_strategy(partner)), label="other")
 
 
+@built_once
 @st.composite
 def dim_arguments(draw, op: Reduction, shape: tuple[int, ...], dtype: dt.DType, kinds: tuple[str, ...] = ()) -> dict:
     """`dim` as the op takes it (left out, None, an int, a tuple; `other` for max/min), and
@@ -99,6 +104,7 @@ def _size_along(shape: tuple[int, ...], dim) -> int:
     return shape[dim] if -len(shape) <= dim < len(shape) else 1
 
 
+@built_once
 @st.composite
 def _q(draw, shape, dtype: dt.DType, arguments: dict):
     """quantile's q: a float in [0, 1], or (for float32 and float64 inputs) a 1-d tensor of them in
@@ -114,6 +120,7 @@ def _q(draw, shape, dtype: dt.DType, arguments: dict):
     return draw(st.floats(0, 1), label="q")
 
 
+@built_once
 @st.composite
 def _k(draw, shape, dtype, arguments: dict) -> int:
     """topk's k: 0 to the size of the dim; one draw in 16 one past it (both sides raise)."""
@@ -142,6 +149,7 @@ OPTIONS = {
 }
 
 
+@built_once
 @st.composite
 def reduction_arguments(
     draw, op: Reduction, shape: tuple[int, ...], dtype: dt.DType, *, dim_kinds: tuple[str, ...] = ()
@@ -177,6 +185,7 @@ def tie_values(dtype: dt.DType, domain: dict) -> list:
     return reals
 
 
+@built_once
 @st.composite
 def reduction_inputs(draw, op: Reduction, dtype: dt.DType, shape: tuple[int, ...], *, layouts=None) -> ArrayInput:
     """The input x: one draw in four from a few repeating values (`tie_values`), the others from
@@ -207,6 +216,7 @@ def empty_or_single_shapes() -> st.SearchStrategy[tuple[int, ...]]:
     return st.one_of(_empty_shapes(), single)
 
 
+@built_once
 @st.composite
 def _empty_shapes(draw) -> tuple[int, ...]:
     """1 to 3 dims, one of them of size zero, the others of 1 to 3."""
@@ -215,6 +225,7 @@ def _empty_shapes(draw) -> tuple[int, ...]:
     return tuple(shape)
 
 
+@built_once
 @st.composite
 def distinct_values(draw, dtype: dt.DType, shape: tuple[int, ...]) -> np.ndarray:
     """Distinct multiples of 1/4 in [-8, 8] (exact in every floating dtype): finite differences of

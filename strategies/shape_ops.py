@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.ops import Op
+from strategies.cache import built_once
 from strategies.chance import one_in
 from strategies.layouts import layouts as all_layouts
 from strategies.shapes import prime_factors, sized_shapes
@@ -54,6 +55,7 @@ def _dims(draw, ndim: int, *, min_size: int = 0, label: str = "dims") -> tuple[i
     return tuple(d - ndim if draw(st.booleans(), label="negative") else d for d in chosen) if ndim else ()
 
 
+@built_once
 @st.composite
 def reshape_targets(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     """Another shape of as many elements (its sides regrouped, with 1s and maybe one -1);
@@ -78,6 +80,7 @@ def reshape_targets(draw, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(target)
 
 
+@built_once
 @st.composite
 def _arguments(draw, kind: str, shape: tuple[int, ...]) -> dict:
     ndim = len(shape)
@@ -167,6 +170,7 @@ def _arguments(draw, kind: str, shape: tuple[int, ...]) -> dict:
     raise ValueError(f"no argument strategy for shape ops of kind {kind!r}")
 
 
+@built_once
 @st.composite
 def _joined(draw, op: Op, dtype: dt.DType, layouts) -> tuple[dict[str, ArrayInput], dict]:
     """cat and stack: one to three tensors that fit along a drawn dim (cat: a legacy empty
@@ -195,6 +199,7 @@ def _joined(draw, op: Op, dtype: dt.DType, layouts) -> tuple[dict[str, ArrayInpu
     return inputs, {"dim": dim}
 
 
+@built_once
 @st.composite
 def shape_op_calls(draw, op: Op, dtype: dt.DType, *, layouts=all_layouts) -> tuple[dict[str, ArrayInput], dict]:
     """The tensors and the other arguments of one call of the shape op `op` on values of `dtype`.

@@ -9,6 +9,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from strategies.cache import built_once
 from strategies.chance import one_in
 
 MAX_DIMS = 6
@@ -20,6 +21,7 @@ RARE_SHAPE_ONE_IN = 8
 SIZE_ONE_ONE_IN = 4
 
 
+@built_once
 @st.composite
 def shapes(
     draw: st.DrawFn,
@@ -114,6 +116,7 @@ def prime_factors(n: int) -> list[int]:
     return factors
 
 
+@built_once
 @st.composite
 def non_broadcastable_shapes(
     draw: st.DrawFn, *, max_dims: int = 4, max_side: int = 5
@@ -140,6 +143,7 @@ PARALLEL_GRAIN = 32_768
 LARGE_ELEMENTS = 2 * PARALLEL_GRAIN + SIMD_WIDTH + 1
 
 
+@built_once
 @st.composite
 def sized_shapes(
     draw: st.DrawFn, *, min_dims: int = 0, max_dims: int = 4, max_side: int = MAX_SIDE, large: bool = True

@@ -21,6 +21,7 @@ from hypothesis.extra import numpy as hnp
 from conformance import dtypes as dt
 from conformance.inputs import ArrayInput
 from conformance.layouts import Layout
+from strategies.cache import built_once
 from strategies.layouts import layouts as layout_strategy
 
 WELL_CONDITIONED_MAGNITUDE = (1e-2, 1e2)
@@ -259,6 +260,7 @@ def _fill(strategy, dtype: dt.DType, c: Constraints) -> st.SearchStrategy:
     return st.one_of(nonzero, strategy(dtype, c))
 
 
+@built_once
 def array_inputs(
     dtype: dt.DType | st.SearchStrategy[dt.DType],
     shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]],
@@ -271,18 +273,9 @@ def array_inputs(
 
     `layouts` defaults to every layout `strategies.layouts.layouts` draws (no
     negative strides); pass `st.just(CONTIGUOUS)` where the layout is not what a
-    check is about. The strategy is built once per arguments: the suites ask for it at every
-    example, and a strategy built anew is validated anew, which costs more than the draw.
+    check is about. The strategy is built once per arguments (`strategies.cache.built_once`).
     """
-    try:
-        return _cached_array_inputs(dtype, shape, layouts, unique, tuple(sorted(constraints.items())))
-    except TypeError:  # an unhashable argument (a shape given as a list)
-        return _array_inputs(dtype, shape, layouts=layouts, unique=unique, **constraints)
-
-
-@functools.lru_cache(maxsize=8192)
-def _cached_array_inputs(dtype, shape, layouts, unique: bool, constraints: tuple) -> st.SearchStrategy[ArrayInput]:
-    return _array_inputs(dtype, shape, layouts=layouts, unique=unique, **dict(constraints))
+    return _array_inputs(dtype, shape, layouts=layouts, unique=unique, **constraints)
 
 
 @st.composite

@@ -13,6 +13,7 @@ from hypothesis.errors import NoSuchExample
 import strategies as cs
 from conformance import dtypes as dt
 from conformance.devices import devices_under_test
+from strategies.cache import built_once
 from strategies.python_data import nested_data
 
 FIND = settings(max_examples=3000, database=None)
@@ -287,3 +288,26 @@ def test_chunk_reaches_more_chunks_than_elements():
         )
 
     reaches(shape_op_calls(op, dt.dtype("int8")), more_chunks)
+
+
+# --- strategies built once ------------------------------------------------------------------
+
+
+def test_strategies_are_built_once_per_hashable_arguments():
+    """The same arguments give the same strategy object (validated once); other arguments, or
+    arguments that cannot be hashed, give a strategy of their own that draws as before."""
+    assert cs.shapes(max_dims=2) is cs.shapes(max_dims=2)
+    assert cs.shapes(max_dims=2) is not cs.shapes(max_dims=3)
+    assert cs.dtypes(("float32",)) is cs.dtypes(("float32",))
+    unhashable = cs.dtypes(["float32"])
+    assert unhashable is not cs.dtypes(["float32"])
+    assert find(unhashable, lambda d: True, settings=FIND) == dt.dtype("float32")
+
+
+def test_built_once_lets_other_type_errors_through():
+    @built_once
+    def broken(n):
+        raise TypeError(f"no strategy for {n}")
+
+    with pytest.raises(TypeError, match="no strategy for 3"):
+        broken(3)
