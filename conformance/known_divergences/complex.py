@@ -21,9 +21,10 @@ def _ndarray_divided_by_tensor(check: Check) -> bool:
 
 
 def _complex_extremal(check: Check) -> np.ndarray:
-    """Result positions computed from a complex operand (a tensor, or a number or ndarray converted
-    to the complex dtype the result is computed in) with a NaN or infinite part, or a part whose
-    square overflows (|part| >= sqrt(max)) or underflows (0 < |part| < sqrt(tiny)). For
+    """Result positions computed from a complex operand (a tensor, or a complex number or ndarray
+    converted to the complex dtype the result is computed in; a real tensor converted to it too)
+    with a NaN or infinite part, or a part whose square overflows (|part| >= sqrt(max)) or
+    underflows (0 < |part| < sqrt(tiny)). For
     `ndarray / tensor`, the tensor's only: torch takes its reciprocal, and NumPy multiplies the
     array in (ndarray-divided-by-tensor models that product)."""
     shape = conditions.result_shape(check) or ()
@@ -35,6 +36,10 @@ def _complex_extremal(check: Check) -> np.ndarray:
             continue
         if isinstance(value, ArrayInput):
             dtype, values = value.dtype, value.values
+            if not dtype.is_complex and computed and dt.dtype(computed).is_complex:
+                # a real tensor converted to the complex dtype the result is computed in:
+                # pow(float32 -inf, 0j) is exp(0j * log(-inf + 0j)), nan+nanj (NumPy: 1)
+                dtype, values = dt.dtype(computed), np.asarray(values, dtype=np.complex128)
         else:
             read = conditions.numpy_scalar_as_number(value) if isinstance(value, np.generic) else value
             if not np.iscomplexobj(read):  # (a np.complex64 is read as its real part)
