@@ -125,8 +125,8 @@ def _part_elements(dtype: dt.DType, constraints: Constraints) -> st.SearchStrate
         # bfloat16: float32 values past its largest would round to infinity. float16 and float32:
         # Hypothesis' floats of a narrower width draw float64 values and reject those that
         # overflow the width; without bounds, up to two in three of the examples of a test that
-        # draws finite float16 values were invalid. (Where NaN is allowed the range stays open: NaN is
-        # drawn by an unbounded strategy only, with its sign and payload.)
+        # draws finite float16 values were invalid. (Where NaN is allowed the range stays open:
+        # only an unbounded strategy draws NaN, with its sign and payload.)
         low = -dtype.largest if low is None else max(low, -dtype.largest)
         high = dtype.largest if high is None else min(high, dtype.largest)
     if c.well_conditioned:
