@@ -311,3 +311,28 @@ def test_built_once_lets_other_type_errors_through():
 
     with pytest.raises(TypeError, match="no strategy for 3"):
         broken(3)
+
+
+@pytest.mark.parametrize("larger", [True, False])
+def test_non_broadcastable_sides_fall_on_either_side(larger):
+    """The second shape's side at the incompatible dim is drawn around the first's, without a
+    filter: it reaches values above and below it (and never equals it: the test above)."""
+
+    def differs(pair):
+        first, second = pair
+        offset = len(first) - len(second)
+        sides = [(a, b) for a, b in zip(first[offset:], second, strict=True) if a != b and 1 not in (a, b)]
+        return bool(sides) and (sides[0][1] > sides[0][0]) == larger
+
+    reaches(cs.non_broadcastable_shapes(), differs)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32"])
+def test_finite_values_reach_the_largest_finite(name):
+    """Finite float16/float32 values are bounded to the dtype's range (no draw past it rejected),
+    and the bounds themselves are reached: the range is not narrowed."""
+    dtype = dt.dtype(name)
+    finite = cs.elements(dtype, allow_nan=False, allow_infinity=False)
+    reaches(finite, lambda x: x == dtype.largest)
+    reaches(finite, lambda x: x == -dtype.largest)
+    reaches(finite, lambda x: 0 < abs(x) < dtype.smallest_normal)
