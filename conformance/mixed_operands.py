@@ -182,7 +182,8 @@ def overflows(value: object, dtype_name: str) -> bool:
 
 def checked_numbers(check: Check) -> tuple[list[object], str | None]:
     """The Python numbers torch converts with an overflow check, and the dtype it converts them
-    to: pow's number exponent (for an integral, float16 or bfloat16 result), where's number
+    to: pow's number exponent (for an integral, float16 or bfloat16 result; as int64 first for an
+    integral one), where's number
     branches (for a result other than float16 and bfloat16, which it rounds) and clamp's bounds."""
     op, result = check.op, result_dtype(check)
     if op is None or result is None:
@@ -190,6 +191,16 @@ def checked_numbers(check: Check) -> tuple[list[object], str | None]:
     free = free_values(check)
     if op.name == "pow":
         base, exponent = free[0][1], free[1][1]
+        number = as_number(exponent)
+        if (
+            dt.dtype(result).is_integral
+            and isinstance(number, int)
+            and not isinstance(number, bool)
+            and number > INT64_MAX
+        ):
+            # pow reads an integral base's integer exponent as int64 (to refuse a negative one) before it looks
+            # for a kernel: a Python int in [2**63, 2**64) is refused, for uint64 too, where NumPy computes
+            return ([number] if isinstance(base, ArrayInput) else []), "int64"
         # (where pow has no kernel for the result, torch refuses that before it converts the exponent)
         checked = result in (*dt.INTEGRAL, *dt.REDUCED_FLOATS, *dt.HALF_COMPLEX) and result not in op.torch_lacks
         if dt.dtype(result).is_integral and isinstance(as_number(exponent), int) and as_number(exponent) < 0:

@@ -100,6 +100,7 @@ def torch_selection(array: np.ndarray, key: IndexKey, python_key: bool = True) -
     result, dim = array, 0
     advanced: dict[int, np.ndarray] = {}
     masks: list[tuple[int, np.ndarray]] = []
+    past_the_dims = False
     for what, value, _ in readings:
         if what == "refused":
             raise value
@@ -124,15 +125,18 @@ def torch_selection(array: np.ndarray, key: IndexKey, python_key: bool = True) -
                 advanced[dim] = np.zeros(1 if value else 0, dtype=np.int64)
             dim += 1
         elif what == "mask":
-            if dim + value.ndim > result.ndim:  # a list or NumPy mask counted as one dim
-                raise Refused(IndexError, "")  # "Dimension out of range"
-            masks.append((dim, value))  # its shape is checked once the walk is done
-            for offset, positions in enumerate(np.nonzero(value)):
-                advanced[dim + offset] = positions
+            if dim + value.ndim > result.ndim:  # a list or NumPy mask counted as one dim: the walk
+                past_the_dims = True  # moves on (a later slice's step is checked first), index() refuses
+            else:
+                masks.append((dim, value))  # its shape is checked once the walk is done
+                for offset, positions in enumerate(np.nonzero(value)):
+                    advanced[dim + offset] = positions
             dim += value.ndim
         else:
             advanced[dim] = value
             dim += 1
+    if past_the_dims:
+        raise Refused(IndexError, "")  # a mask's shape or a dim out of range, by where it stands
     # index() checks the index tensors' dtypes (checkIndexTensorTypes) before it expands masks
     if advanced and any(what == "narrow" for what, _, _ in readings):
         raise Refused(IndexError, "tensors used as indices must be long, int, byte or bool tensors")

@@ -479,18 +479,44 @@ def test_minmax_zeros_meet_after_conversion_to_the_computed_dtype():
     assert ("known_divergence", "minmax-signed-zeros") in records.drain()
 
 
-def test_negative_slice_step_is_refused_before_a_dim_out_of_range():
+@pytest.mark.parametrize(
+    "shape, mask",
+    [((0, 0), np.array([[0]], np.uint8)), ((2, 2), np.array([[[0]]], np.uint8)), ((2, 2), np.zeros((1, 1, 1), bool))],
+    ids=["2-d mask", "3-d uint8 mask past the dims", "3-d bool mask past the dims"],
+)
+def test_negative_slice_step_is_refused_before_a_dim_out_of_range(shape, mask):
     """torch checks a slice's step before its dim: x[uint8 ndarray [[0]], ::-1] on a 2-d x is
-    ValueError (step), not the IndexError of the dim the mask used up (the model walks so)."""
+    ValueError (step), not the IndexError of the dim the mask used up; a NumPy mask with more dims
+    than x has left (counted as one) is refused only once the walk is done, so a later slice's
+    step comes first there too. With a positive step both are IndexError (the model walks so)."""
     from conformance.index_keys import IndexArray, IndexKey
     from conformance.torch_indexing import Refused, torch_getitem
 
-    mask = IndexArray(ArrayInput(np.array([[0]], np.uint8), dt.dtype("uint8")), "ndarray")
-    with pytest.raises(Refused) as refused:
-        torch_getitem(np.zeros((0, 0), bool), IndexKey((mask, slice(None, None, -1))))
-    assert builtin_class(refused.value.error) is ValueError
-    with pytest.raises(ValueError, match="step must be greater than zero"):
-        torch.zeros(0, 0, dtype=torch.bool)[np.array([[0]], np.uint8), ::-1]
+    part = IndexArray(ArrayInput(mask, dt.dtype(mask.dtype.name)), "ndarray")
+    for step, error in ((-1, ValueError), (1, IndexError)):
+        with pytest.raises(Refused) as refused:
+            torch_getitem(np.zeros(shape, bool), IndexKey((part, slice(None, None, step))))
+        assert builtin_class(refused.value.error) is error
+        with pytest.raises(error, match="step must be greater than zero" if step < 0 else None):
+            torch.zeros(shape, dtype=torch.bool)[mask, ::step]
+
+
+@pytest.mark.parametrize("exponent", [2**63, 2**64 - 1], ids=["2**63", "2**64-1"])
+def test_pow_reads_an_integer_exponent_as_int64_before_its_kernel(exponent):
+    """torch.pow(uint64 tensor, 2**63) is refused (the exponent read as int64), in every form, where
+    NumPy computes: number-overflows-result-dtype, not the no-kernel refusal torch meets later. A
+    torch that computed as NumPy does is caught."""
+    op = ops.op("pow")
+    x = ArrayInput(np.ones(2, np.uint64), dt.dtype("uint64"))
+    for form in op.forms:
+        records.drain()
+        check_op(op, form, {"x": x, "y": exponent}, "cpu")
+        assert ("known_divergence", "number-overflows-result-dtype") in records.drain(), form.label
+    from conformance.runner import check_call
+
+    check = Check.of(op, op.function_form, {"x": x, "y": exponent}, device="cpu")
+    with pytest.raises(DivergenceFixed, match="number-overflows-result-dtype"):
+        check_call(check, lambda: torch.ones(2, dtype=torch.uint64), lambda: np.power(np.ones(2, np.uint64), exponent))
 
 
 def _bool_operator_check(ndarray: np.ndarray) -> Check:

@@ -37,7 +37,9 @@ ENTRIES: list[KnownDivergence] = [
         ),
         reason=(
             "these ops convert the number to the result dtype with c10's overflow check (pow only for integral, "
-            "float16 and bfloat16 results; where not for float16 and bfloat16 results, which it rounds); clamp "
+            "float16 and bfloat16 results, and an integral base's integer exponent to int64 first, to refuse a "
+            "negative one, before it looks for a kernel: torch.pow(uint64 tensor, 2**63) is refused where NumPy "
+            "computes; where not for float16 and bfloat16 results, which it rounds); clamp "
             "with two number bounds, one of them NaN, fills the result with NaN before it converts either"
         ),
         torch_gives=Raises(RuntimeError, "value cannot be converted to type .* without overflow"),
