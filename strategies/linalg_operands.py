@@ -119,6 +119,11 @@ def _matmul_shapes(draw, batched: bool) -> list[tuple[int, ...]]:
     return [left, right]
 
 
+def _either_end(draw, dims: list[int], ndim: int) -> list[int]:
+    """Each dim counted from the front or (negative) from the back."""
+    return [d - ndim if draw(st.booleans(), label="from the back") else d for d in dims]
+
+
 @built_once
 @st.composite
 def _shapes_and_arguments(draw, kind: str) -> tuple[list[tuple[int, ...]], dict]:
@@ -148,13 +153,17 @@ def _shapes_and_arguments(draw, kind: str) -> tuple[list[tuple[int, ...]], dict]
             shapes[draw(st.integers(0, 1))] = ()  # a 0-d operand: inner multiplies
         return shapes, {}
     if kind == "tensordot":
-        contracted = draw(st.lists(st.integers(0, 4), max_size=2), label="contracted sizes")
+        # up to three contracted dims, each count equally often (a list draw favours fewer); with
+        # three, the two lists can pair them in more orders than ascending and descending
+        count = draw(st.integers(0, 3), label="contracted dims")
+        contracted = [draw(st.integers(0, 4), label="contracted size") for _ in range(count)]
         if contracted and draw(st.booleans(), label="a SIMD tail"):
             contracted[-1] = _inner(draw, large=False)
         free = [draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3), label="free") for _ in "xy"]
-        if draw(st.booleans(), label="dims as an int"):
+        if draw(st.integers(0, 2), label="dims as an int") == 0:  # (lists: the larger space, twice as often)
             return [(*free[0], *contracted), (*contracted, *free[1])], {"dims": len(contracted)}
-        # dims as two lists: the contracted dims of each operand, in any positions and order
+        # dims as two lists: the contracted dims of each operand, in any positions and order, each
+        # counted from the front or (negative) from the back
         x = list(free[0]) + list(contracted)
         y = list(contracted) + list(free[1])
         order_x = draw(st.permutations(range(len(x))), label="x dims")
@@ -163,7 +172,7 @@ def _shapes_and_arguments(draw, kind: str) -> tuple[list[tuple[int, ...]], dict]
         y_shape = tuple(y[i] for i in order_y)
         dims_x = [order_x.index(len(free[0]) + j) for j in range(len(contracted))]
         dims_y = [order_y.index(j) for j in range(len(contracted))]
-        return [x_shape, y_shape], {"dims": (dims_x, dims_y)}
+        return [x_shape, y_shape], {"dims": (_either_end(draw, dims_x, len(x)), _either_end(draw, dims_y, len(y)))}
     if kind == "einsum":
         equation = draw(st.sampled_from(EINSUM_EQUATIONS), label="equation")
         letters = sorted(set(equation.replace("...", "").replace(",", "").replace("->", "")))

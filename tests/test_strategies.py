@@ -242,6 +242,34 @@ def test_outer_stays_bounded_in_memory(data):
     assert math.prod(max(np.size(inp.values), 1) for inp in inputs.values()) <= 4_000_000
 
 
+def _tensordot_dims(call) -> tuple[list[int], list[int]] | None:
+    dims = call[1]["dims"]
+    return None if isinstance(dims, int) else dims
+
+
+def test_tensordot_lists_its_dims_in_every_order_and_from_either_end():
+    """tensordot's dims lists reach three contracted dims, negative dims, and lists that pair
+    the dims in an order other than both ascending (a torch that sorted them would then differ)."""
+    from conformance.ops.linalg import OPS
+    from strategies.linalg_operands import linalg_calls
+
+    op = next(o for o in OPS if o.name == "tensordot")
+    calls = linalg_calls(op, dt.dtype("float32"))
+    reaches(calls, lambda call: _tensordot_dims(call) is not None and len(_tensordot_dims(call)[0]) == 3)
+    reaches(calls, lambda call: _tensordot_dims(call) is not None and any(d < 0 for d in _tensordot_dims(call)[1]))
+
+    def unsorted_pairing(call) -> bool:
+        dims = _tensordot_dims(call)
+        if dims is None:
+            return False
+        ndims = [inp.values.ndim for inp in call[0].values()]
+        pairs = {(a % ndims[0], b % ndims[1]) for a, b in zip(*dims, strict=True)}
+        return pairs != {(a % ndims[0], b % ndims[1]) for a, b in zip(*map(sorted, dims), strict=True)}
+
+    reaches(calls, unsorted_pairing)
+    reaches(calls, lambda call: isinstance(call[1]["dims"], int) and call[1]["dims"] > 0)
+
+
 def _pieces(call) -> int:
     """How many pieces a split or chunk call cuts its input into (1 where it raises)."""
     inputs, arguments = call
