@@ -160,7 +160,7 @@ def _shapes_and_arguments(draw, kind: str) -> tuple[list[tuple[int, ...]], dict]
         if contracted and draw(st.booleans(), label="a SIMD tail"):
             contracted[-1] = _inner(draw, large=False)
         free = [draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3), label="free") for _ in "xy"]
-        if draw(st.integers(0, 2), label="dims as an int") == 0:  # (lists: the larger space, twice as often)
+        if one_in(draw, 3, "dims as an int"):  # (lists, the larger space, twice as often)
             return [(*free[0], *contracted), (*contracted, *free[1])], {"dims": len(contracted)}
         # dims as two lists: the contracted dims of each operand, in any positions and order, each
         # counted from the front or (negative) from the back

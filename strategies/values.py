@@ -204,7 +204,11 @@ def arrays(dtype: dt.DType, shape, *, unique: bool = False, **constraints) -> st
     The elements are drawn as Hypothesis' `arrays` draws them: a fill value and a few
     elements drawn one by one, where the element strategy allows it (it draws every element
     otherwise, at many times the cost). So bfloat16 arrays are drawn as float32 and rounded
-    as a whole, and complex ones as pairs of parts.
+    as a whole, and complex ones as pairs of parts; where NaN or infinities are allowed, half
+    of the complex arrays draw each part on its own by class (NaN, an infinity, a signed zero,
+    a finite value, equally often), so that a NaN or an infinity in one part beside a finite
+    other part, the combinations C99 specifies complex functions by, are common rather than
+    one element in tens.
 
     Where the constraints allow NaN or infinities in a floating or complex dtype, an array of
     more than `FINITE_BRANCH_PAST` elements draws them in a branch of its own, the less simple
@@ -237,7 +241,12 @@ def _arrays(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Constraint
     if dtype.is_complex and not (unique or c.nonzero):
         fill = _fill(_part_elements, dtype, c)
         pairs = hnp.arrays(dtype.part, (*shape, 2), elements=_part_elements(dtype, c), fill=fill)
-        return pairs.map(lambda parts: parts.view(dtype.numpy)[..., 0])
+        pairs = pairs.map(lambda parts: parts.view(dtype.numpy)[..., 0])
+        classes = _part_classes(dtype, c)
+        if classes is None:
+            return pairs
+        part = hnp.arrays(dtype.part, shape, elements=classes, fill=classes)
+        return st.one_of(pairs, st.tuples(part, part).map(lambda parts: _complex_of(dtype, *parts)))
     if dtype.name == "bfloat16" and not unique:
         fill = _fill(_part_elements, dtype, c)
         return hnp.arrays(np.float32, shape, elements=_part_elements(dtype, c), fill=fill).map(_round_bfloat16)
@@ -247,6 +256,27 @@ def _arrays(dtype: dt.DType, shape: tuple[int, ...], unique: bool, c: Constraint
     # distinct bfloat16 values (rounded one by one), distinct complex ones, complex ones with a
     # nonzero real part: one by one
     return hnp.arrays(dtype.numpy, shape, elements=_elements(dtype, c), unique=unique)
+
+
+@functools.cache
+def _part_classes(dtype: dt.DType, c: Constraints) -> st.SearchStrategy[float] | None:
+    """One part of a complex value by its class, each class the constraints allow equally often:
+    NaN, an infinity, a signed zero, a finite value (C99's Annex G specifies complex functions by
+    the classes of the two parts). None where neither NaN nor infinities are allowed."""
+    if c.well_conditioned or not (c.allow_nan or c.allow_infinity):
+        return None
+    classes = [st.just(math.nan)] if c.allow_nan else []
+    infinities = [v for v in (math.inf, -math.inf) if c.allow_infinity and _within(v, c.min_value, c.max_value)]
+    zeros = [v for v in (0.0, -0.0) if _within(v, c.min_value, c.max_value)]
+    classes += [st.sampled_from(values) for values in (infinities, zeros) if values]
+    classes.append(_part_elements(dtype, c._replace(allow_nan=False, allow_infinity=False)))
+    return st.one_of(classes)
+
+
+def _complex_of(dtype: dt.DType, real: np.ndarray, imag: np.ndarray) -> np.ndarray:
+    values = np.empty(real.shape, dtype=dtype.numpy)
+    values.real, values.imag = real, imag
+    return values
 
 
 @functools.cache

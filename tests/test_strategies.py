@@ -247,9 +247,9 @@ def _tensordot_dims(call) -> tuple[list[int], list[int]] | None:
     return None if isinstance(dims, int) else dims
 
 
-def test_tensordot_lists_its_dims_in_every_order_and_from_either_end():
-    """tensordot's dims lists reach three contracted dims, negative dims, and lists that pair
-    the dims in an order other than both ascending (a torch that sorted them would then differ)."""
+def test_tensordot_dims_reach_three_contracted_dims_negative_dims_and_an_int():
+    """tensordot's dims lists reach three contracted dims and negative dims, and an int still comes
+    (how often the lists pair the dims out of order: test_strategy_frequencies.py)."""
     from conformance.ops.linalg import OPS
     from strategies.linalg_operands import linalg_calls
 
@@ -257,16 +257,6 @@ def test_tensordot_lists_its_dims_in_every_order_and_from_either_end():
     calls = linalg_calls(op, dt.dtype("float32"))
     reaches(calls, lambda call: _tensordot_dims(call) is not None and len(_tensordot_dims(call)[0]) == 3)
     reaches(calls, lambda call: _tensordot_dims(call) is not None and any(d < 0 for d in _tensordot_dims(call)[1]))
-
-    def unsorted_pairing(call) -> bool:
-        dims = _tensordot_dims(call)
-        if dims is None:
-            return False
-        ndims = [inp.values.ndim for inp in call[0].values()]
-        pairs = {(a % ndims[0], b % ndims[1]) for a, b in zip(*dims, strict=True)}
-        return pairs != {(a % ndims[0], b % ndims[1]) for a, b in zip(*map(sorted, dims), strict=True)}
-
-    reaches(calls, unsorted_pairing)
     reaches(calls, lambda call: isinstance(call[1]["dims"], int) and call[1]["dims"] > 0)
 
 

@@ -188,11 +188,12 @@ def test_squeeze_inputs_hold_several_size_one_dims():
 def test_small_arrays_hold_nan_among_their_elements():
     """A small array (up to the SIMD width) draws NaN and infinities among its elements in every
     draw, as an elementwise op's handling of them needs: a complex NaN in the imaginary part
-    beside a real part that is not NaN comes in an eighth of the examples or more (in under a
-    tenth where every array drew them in a branch of its own), a NaN or an infinity in a float32
-    array of 8 in half or more (a third)."""
+    beside a real part that is not NaN comes in over a fifth of the examples (27% measured; 16%
+    where every complex array drew its parts as pairs with a shared fill, under a tenth where every
+    array drew them in a branch of its own), a NaN or an infinity in a float32 array of 8 in half
+    or more (a third)."""
     strategy = cs.arrays(dt.dtype("complex64"), (4,))
-    assert share(strategy, lambda a: (np.isnan(a.imag) & ~np.isnan(a.real)).any()) >= 0.12
+    assert share(strategy, lambda a: (np.isnan(a.imag) & ~np.isnan(a.real)).any()) >= 0.22
     assert share(cs.arrays(dt.dtype("float32"), (8,)), _holds_nonfinite) >= 0.5
 
 
@@ -214,3 +215,27 @@ def test_broadcastable_shapes_are_mostly_neither_degenerate_nor_alike():
     # the old spelling: Hypothesis' strategy with broadcastable_shapes' bounds
     planted = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, min_side=0, max_side=5)
     assert share(planted, lambda b: math.prod(b.result_shape) <= 1) > 0.5
+
+
+def _pairs_dims_unsorted(call) -> bool:
+    """tensordot's dims lists pair its dims otherwise than the same lists sorted would."""
+    dims = call[1]["dims"]
+    if isinstance(dims, int):
+        return False
+    ndims = [inp.values.ndim for inp in call[0].values()]
+
+    def pairs(x_dims, y_dims) -> set[tuple[int, int]]:
+        return {(a % ndims[0], b % ndims[1]) for a, b in zip(x_dims, y_dims, strict=True)}
+
+    return pairs(*dims) != pairs(sorted(dims[0]), sorted(dims[1]))
+
+
+def test_tensordot_pairs_its_dims_out_of_order_often():
+    """tensordot's dims, given as lists, pair the dims in an order the sorted lists would not in
+    over a tenth of the examples (16% measured; 6% with at most two contracted dims drawn as a
+    list, which favours fewer, and dims as an int half the time)."""
+    from conformance.ops.linalg import OPS
+    from strategies.linalg_operands import linalg_calls
+
+    op = next(o for o in OPS if o.name == "tensordot")
+    assert share(linalg_calls(op, FLOAT32), _pairs_dims_unsorted) >= 0.11
