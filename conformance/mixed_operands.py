@@ -183,8 +183,8 @@ def overflows(value: object, dtype_name: str) -> bool:
 def checked_numbers(check: Check) -> tuple[list[object], str | None]:
     """The Python numbers torch converts with an overflow check, and the dtype it converts them
     to: pow's number exponent (for an integral, float16 or bfloat16 result; as int64 first for an
-    integral one), where's number
-    branches (for a result other than float16 and bfloat16, which it rounds) and clamp's bounds."""
+    integral one), where's number branches (for a result other than float16 and bfloat16, which
+    it rounds) and clamp's bounds."""
     op, result = check.op, result_dtype(check)
     if op is None or result is None:
         return [], None
