@@ -179,6 +179,23 @@ def test_complex_pow_overflow_is_skipped_and_the_rest_compared():
         assert_conforms(capture(lambda: planted), reference, Check.of(ops.op("pow"), inputs=inputs))
 
 
+@pytest.mark.parametrize(
+    "base", [6.805646932770577e38, 2**70], ids=["float past float32", "int whose square overflows"]
+)
+def test_real_number_converted_to_complex_is_extremal(base):
+    """torch.pow(6.8e38, complex64 0j) converts the base to complex64, inf + 0j, and gives nan+nanj
+    (exp(0j * log(inf))), NumPy 1: complex-extremal-values leaves it out, as it does a real
+    tensor converted to complex. A real number whose square does not overflow is compared."""
+    pow_ = ops.op("pow")
+    zero = {"y": ArrayInput(np.array(0j, dtype=np.complex64), dt.dtype("complex64"))}
+    records.drain()
+    check_op(pow_, pow_.function_form, {"x": base, **zero}, "cpu")
+    assert ("known_divergence", "complex-extremal-values") in records.drain()
+    planted = replace(pow_.function_form, call=lambda x, y: torch.pow(x, y) * 2)
+    with pytest.raises(Divergence):
+        check_op(pow_, planted, {"x": 3.0, **zero}, "cpu")
+
+
 def _real_infinity_to_a_complex_zero_power(plant=None) -> None:
     inputs = {
         "x": ArrayInput(np.array([-np.inf, 2.0], dtype=np.float32), dt.dtype("float32")),

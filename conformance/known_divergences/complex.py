@@ -22,7 +22,8 @@ def _ndarray_divided_by_tensor(check: Check) -> bool:
 
 def _complex_extremal(check: Check) -> np.ndarray:
     """Result positions computed from a complex operand (a tensor, or a complex number or ndarray
-    converted to the complex dtype the result is computed in; a real tensor converted to it too)
+    converted to the complex dtype the result is computed in; a real tensor or number converted
+    to it too)
     with a NaN or infinite part, or a part whose square overflows (|part| >= sqrt(max)) or
     underflows (0 < |part| < sqrt(tiny)). For
     `ndarray / tensor`, the tensor's only: torch takes its reciprocal, and NumPy multiplies the
@@ -42,10 +43,16 @@ def _complex_extremal(check: Check) -> np.ndarray:
                 dtype, values = dt.dtype(computed), np.asarray(values, dtype=np.complex128)
         else:
             read = conditions.numpy_scalar_as_number(value) if isinstance(value, np.generic) else value
-            if not np.iscomplexobj(read):  # (a np.complex64 is read as its real part)
-                continue
-            dtype = dt.dtype(computed if computed and dt.dtype(computed).is_complex else "complex128")
-            values = np.asarray(read, dtype=np.complex128)
+            complex_result = computed is not None and dt.dtype(computed).is_complex
+            if not (np.iscomplexobj(read) or (complex_result and conditions.is_python_scalar(read))):
+                continue  # (a np.complex64 is read as its real part)
+            # a real number is converted to the complex dtype too: torch.pow(6.8e38, complex64 0j) is
+            # pow(inf + 0j, 0j), nan+nanj (NumPy: 1)
+            dtype = dt.dtype(computed if complex_result else "complex128")
+            try:
+                values = np.asarray(read, dtype=np.complex128)
+            except OverflowError:  # an int past float64's range
+                values = np.asarray(complex(math.inf, 0))
         if dtype.is_complex:
             parts = np.abs(np.stack([values.real, values.imag]))
             extremal = ~np.isfinite(parts) | (parts >= math.sqrt(dtype.largest))
