@@ -676,3 +676,31 @@ def test_pow_of_number_one_other_than_ones_is_caught():
         _pow_of_number_one(numpy_like)
     with pytest.raises(Divergence, match="pow-shortcuts"):
         _pow_of_number_one(torch.tensor([1, 1, 2], dtype=torch.complex64))
+
+
+def _median_over_an_expanded_dim() -> tuple[Check, object]:
+    from conformance.layouts import Layout
+    from conformance.ops.reductions import REDUCTIONS
+
+    op = next(o for o in REDUCTIONS if o.name == "median")
+    x = ArrayInput(np.array([[3.0] * 3, [1.0] * 3], np.float32), dt.dtype("float32"), Layout(expanded=(1,)))
+    check = Check.of(op, op.function_form, {"x": x}, device="cpu", arguments={"dim": 1})
+    return check, capture(lambda: np.median(np.array([[3.0] * 3, [1.0] * 3], np.float32), axis=1))
+
+
+def test_an_entry_that_compares_nothing_is_met_even_where_torch_happened_to_agree():
+    """median over a stride-0 dim reads other memory (median-over-expanded-dim-reads-garbage: no
+    value compared): where the garbage happens to equal NumPy's values the check is still met by
+    the entry, so two runs of the same example record the same outcome. An entry that leaves some
+    positions compared (minmax-signed-zeros) is met only where torch differs there."""
+    check, expected = _median_over_an_expanded_dim()
+    records.drain()
+    assert_conforms(expected, expected, check)
+    assert ("known_divergence", "median-over-expanded-dim-reads-garbage") in records.drain()
+    clamp = ops.op("clamp")
+    x = ArrayInput(np.array([1.0, -0.0], np.float32), dt.dtype("float32"))
+    bound = ArrayInput(np.array([0.0, 0.0], np.float32), dt.dtype("float32"))
+    inputs = {"x": x, "min": bound, "max": ArrayInput(np.array([2.0, 2.0], np.float32), dt.dtype("float32"))}
+    clamp_check = Check.of(clamp, clamp.forms[0], inputs, device="cpu")
+    signed_zeros = next(e for e in known_divergences.ENTRIES if e.id == "minmax-signed-zeros")
+    assert signed_zeros.applies(clamp_check) and not signed_zeros.compares_nothing(clamp_check)
