@@ -9,6 +9,7 @@ another's private helpers.
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
@@ -158,8 +159,17 @@ def computed_dtype(check: Check) -> str | None:
 
 
 def operand_values(check: Check) -> list[np.ndarray]:
-    """Every input of the call, as NumPy values in call order (Python scalars as 0-d arrays)."""
-    return [v.values if isinstance(v, ArrayInput) else np.asarray(v) for v in check.inputs.values()]
+    """Every input of the call, as NumPy values in call order (Python scalars as 0-d arrays; an
+    int past float64's range, which torch refuses (python-int-past-64-bits), as an infinity of
+    its sign, so that the registry's conditions can still read the call)."""
+    return [v.values if isinstance(v, ArrayInput) else _number_values(v) for v in check.inputs.values()]
+
+
+def _number_values(value: object) -> np.ndarray:
+    values = np.asarray(value)
+    if values.dtype == object and isinstance(value, int) and abs(value) > sys.float_info.max:
+        return dt.dtype("float64").carry(values)
+    return values
 
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ rounded" is what torch's bfloat16 ops are compared against.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -73,6 +74,8 @@ class DType:
         (ties to even) or to complex32's float16 parts where NumPy has no such dtype. Values out
         of range become infinities, as in a C conversion."""
         source = np.asarray(values)
+        if source.dtype == object and self.kind in ("float", "complex"):
+            source = np.vectorize(_as_float, otypes=[np.float64])(source)  # Python ints past float64
         if self.name == "bfloat16" and source.dtype == np.float64:
             return round_to_bfloat16(source)  # rounded once, not through a float32 carrier
         if source.dtype.kind == "c" and self.kind not in ("complex", "bool"):
@@ -246,6 +249,15 @@ _BFLOAT16_BITS = {"largest": 0x7F7F, "smallest_normal": 0x0080, "smallest_subnor
 
 
 @functools.cache
+def _as_float(number: object) -> float:
+    """A Python number as a float64, an int past its range as an infinity of its sign (NumPy
+    raises OverflowError converting one)."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
+
+
 def _float_facts(name: str) -> tuple[float, float, float, float]:
     """(largest, smallest normal, smallest subnormal, eps) of a floating dtype or of a complex
     dtype's parts; bfloat16's from its bit patterns, since NumPy has no finfo for it."""

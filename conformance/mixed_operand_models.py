@@ -301,10 +301,10 @@ def pow_with_unrounded_exponent(check: Check, reference: object) -> object:
     """pow of the base in the result dtype by the exponent as given (a double), rounded once."""
     (_, base), (_, exponent) = free_values(check)
     result = result_dtype(check)
-    wide = np.complex128 if dt.dtype(result).is_complex else np.float64
-    values = dt.dtype(result).carry(base.values).astype(wide)
+    wide = dt.dtype("complex128" if dt.dtype(result).is_complex else "float64")
+    values = dt.dtype(result).carry(base.values).astype(wide.numpy)
     with np.errstate(all="ignore"):
-        return as_dtype(np.power(values, wide(exponent)), result)
+        return as_dtype(np.power(values, wide.carry(exponent)), result)
 
 
 def pow_exponent_rounding_matters(check: Check) -> np.ndarray:

@@ -42,14 +42,21 @@ def python_ints(dtype: dt.DType, *, beyond_64_bits: bool = True) -> st.SearchStr
     """Python ints of every magnitude next to a tensor of `dtype`: inside its range (an integer
     dtype's), at its edges and just past them, anywhere in [-2**63, 2**64), and, where
     `beyond_64_bits`, past 64 bits (torch raises OverflowError there; NumPy computes with float
-    tensors and raises with integer ones)."""
+    tensors and raises with integer ones) and past float64's range (NumPy raises there too)."""
     inside = (
         st.integers(int(dtype.lowest), int(dtype.largest)) if dtype.kind in ("int", "uint") else st.integers(-100, 100)
     )
     edges = [v for v in _int_edges(dtype) if beyond_64_bits or INT64_MIN <= v <= UINT64_MAX]
     options = [inside, st.sampled_from(edges), st.integers(INT64_MIN, UINT64_MAX)]
     if beyond_64_bits:
-        options.append(st.integers(UINT64_MAX + 1, 2**200) | st.integers(-(2**200), INT64_MIN - 1))
+        # past 64 bits, within float64's range (NumPy's float arrays compute) and past it (NumPy
+        # raises OverflowError converting the int)
+        options.append(
+            st.integers(UINT64_MAX + 1, 2**200)
+            | st.integers(-(2**200), INT64_MIN - 1)
+            | st.integers(2**1024, 2**1100)
+            | st.integers(-(2**1100), -(2**1024))
+        )
     return st.one_of(*options)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -164,3 +166,12 @@ def test_carry_reads_a_complex_values_real_part_without_a_warning(name):
     carried = dt.dtype(name).carry(np.array([3 + 4j, -2 - 1j]))
     assert carried.tolist() == [3, -2]
     assert dt.dtype("bool").carry(np.array([1j, 0j])).tolist() == [True, False]  # nonzero, either part
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16", "float64", "complex64", "complex128"])
+def test_carry_turns_an_int_past_float64_into_an_infinity(name):
+    """A Python int past float64's range carried into a floating dtype is an infinity of its sign,
+    as the docstring promises (NumPy's astype raises OverflowError on one); ints inside stay exact."""
+    carried = dt.dtype(name).carry(np.array([2**2000, -(2**1100), 3], dtype=object))
+    assert np.asarray(carried).real.tolist() == [math.inf, -math.inf, 3]
+    assert np.asarray(dt.dtype(name).carry(-(2**2000))).real == -math.inf

@@ -196,6 +196,35 @@ def test_real_number_converted_to_complex_is_extremal(base):
         check_op(pow_, planted, {"x": 3.0, **zero}, "cpu")
 
 
+@pytest.mark.parametrize("name", ["pow", "mul", "remainder"])
+@pytest.mark.parametrize("number", [2**2000, -(2**1100)], ids=["positive", "negative"])
+@pytest.mark.parametrize("first", [True, False], ids=["number-first", "number-second"])
+@pytest.mark.parametrize("dtype", ["complex64", "float32"])
+def test_an_int_past_float64_is_compared(name, number, first, dtype):
+    """An int past float64's range beside a tensor: torch and NumPy both raise OverflowError, and
+    the registry's conditions, which convert operands to floating values, read it as an infinity
+    (they raised OverflowError themselves before); a torch that computed a value is caught."""
+    op = ops.op(name)
+    tensor = ArrayInput(np.array([0, 2], dtype=dtype), dt.dtype(dtype))
+    inputs = {"x": number, "y": tensor} if first else {"x": tensor, "y": number}
+    form = op.function_form
+    check_op(op, form, inputs, "cpu")
+    planted = replace(form, call=lambda x, y: torch.ones(2, dtype=getattr(torch, dtype)))
+    with pytest.raises(Divergence):
+        check_op(op, planted, inputs, "cpu")
+
+
+def test_an_int_past_float64_converted_to_complex_is_extremal():
+    """complex-extremal-values reads a Python int past float64's range converted to the complex
+    dtype as an infinite part (converting it raised OverflowError)."""
+    from conformance.known_divergences.complex import _complex_extremal
+
+    zero = ArrayInput(np.array([0j, 1j], dtype=np.complex64), dt.dtype("complex64"))
+    for base, extremal in ((2**2000, True), (-(2**1100), True), (3, False)):
+        check = Check.of(ops.op("pow"), inputs={"x": base, "y": zero})
+        assert _complex_extremal(check).tolist() == [extremal, extremal]
+
+
 def _real_infinity_to_a_complex_zero_power(plant=None) -> None:
     inputs = {
         "x": ArrayInput(np.array([-np.inf, 2.0], dtype=np.float32), dt.dtype("float32")),

@@ -354,3 +354,16 @@ def test_finite_values_reach_the_largest_finite(name):
     reaches(finite, lambda x: x == dtype.largest)
     reaches(finite, lambda x: x == -dtype.largest)
     reaches(finite, lambda x: 0 < abs(x) < dtype.smallest_normal)
+
+
+@pytest.mark.parametrize("name", ["int8", "uint64", "float32"])
+def test_python_ints_reach_past_64_bits_and_past_float64_on_both_sides(name):
+    """Ints next to a tensor reach past 64 bits within float64's range (NumPy computes with float
+    tensors) and past float64's range (NumPy raises too), of both signs."""
+    from strategies.mixed_operands import python_ints
+
+    ints = python_ints(dt.dtype(name))
+    reaches(ints, lambda n: 2**64 <= n < 2**1024)
+    reaches(ints, lambda n: -(2**1024) < n < -(2**63))
+    reaches(ints, lambda n: n > 2**1024)
+    reaches(ints, lambda n: n < -(2**1024))

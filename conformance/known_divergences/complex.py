@@ -20,6 +20,10 @@ def _ndarray_divided_by_tensor(check: Check) -> bool:
     return check.label == "operator.truediv" and ndarray_divided_by_tensor(check)
 
 
+def _as_complex128(values: object) -> np.ndarray:
+    return dt.dtype("complex128").carry(values)
+
+
 def _complex_extremal(check: Check) -> np.ndarray:
     """Result positions computed from a complex operand (a tensor, or a complex number or ndarray
     converted to the complex dtype the result is computed in; a real tensor or number converted
@@ -49,10 +53,7 @@ def _complex_extremal(check: Check) -> np.ndarray:
             # a real number is converted to the complex dtype too: torch.pow(6.8e38, complex64 0j) is
             # pow(inf + 0j, 0j), nan+nanj (NumPy: 1)
             dtype = dt.dtype(computed if complex_result else "complex128")
-            try:
-                values = np.asarray(read, dtype=np.complex128)
-            except OverflowError:  # an int past float64's range
-                values = np.asarray(complex(math.inf, 0))
+            values = _as_complex128(read)
         if dtype.is_complex:
             parts = np.abs(np.stack([values.real, values.imag]))
             extremal = ~np.isfinite(parts) | (parts >= math.sqrt(dtype.largest))
@@ -75,7 +76,7 @@ def _product_underflows(check: Check) -> np.ndarray:
     shape = conditions.result_shape(check)
     computed = conditions.computed_dtype(check)
     dtype = dt.dtype(computed if computed in dt.COMPLEX else "complex128")
-    x, y = (np.broadcast_to(np.asarray(v, np.complex128), shape) for v in conditions.operand_values(check))
+    x, y = (np.broadcast_to(_as_complex128(v), shape) for v in conditions.operand_values(check))
     mask = np.zeros(shape, dtype=bool)
     with np.errstate(all="ignore"):
         for p, q in ((x.real, y.real), (x.imag, y.imag), (x.real, y.imag), (x.imag, y.real)):
@@ -93,7 +94,7 @@ def _complex_pow_log(check: Check) -> np.ndarray:
     """y * log x of a complex pow, in complex128, broadcast to the result: the argument torch passes to exp."""
     x, y = conditions.operand_values(check)
     with np.errstate(all="ignore"):
-        exponent = np.asarray(y, np.complex128) * np.log(np.asarray(x, np.complex128))
+        exponent = _as_complex128(y) * np.log(_as_complex128(x))
     return np.broadcast_to(exponent, conditions.result_shape(check) or ())
 
 
