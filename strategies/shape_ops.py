@@ -205,13 +205,17 @@ def shape_op_calls(draw, op: Op, dtype: dt.DType, *, layouts=all_layouts) -> tup
     """The tensors and the other arguments of one call of the shape op `op` on values of `dtype`.
 
     The input's shape comes from `sized_shapes` (0 to 4 dims: below two, mT raises on both
-    sides), squeeze's with each dim made 1 in about two draws in five (the dims it removes;
-    otherwise a shape has two size-1 dims in one draw in twelve or so); `layouts(shape)` gives
-    its layout."""
+    sides); squeeze's has each dim made 1 in about two draws in five and zero to three more
+    size-1 dims inserted anywhere (the dims it removes: without dims given it removes every one,
+    so a shape of few dims, common in a short run, still holds several; otherwise a shape has
+    two size-1 dims in one draw in twelve or so). `layouts(shape)` gives its layout."""
     if op.shapes in ("cat", "stack"):
         return draw(_joined(op, dtype, layouts))
     shape = draw(sized_shapes(max_dims=4), label="shape")
     if op.shapes == "squeeze":
-        shape = tuple(1 if one_in(draw, 2, "made size 1") else n for n in shape)
+        shape = [1 if one_in(draw, 2, "made size 1") else n for n in shape]
+        for _ in range(draw(st.integers(0, 3), label="size-1 dims inserted")):
+            shape.insert(draw(st.integers(0, len(shape)), label="at"), 1)
+        shape = tuple(shape)
     inputs = {"x": draw(array_inputs(dtype, shape, layouts=layouts(shape)), label="x")}
     return inputs, draw(_arguments(op.shapes, shape), label="arguments")

@@ -170,7 +170,9 @@ def test_sized_shapes_draw_a_long_innermost_dim_often():
 
 def test_squeeze_inputs_hold_several_size_one_dims():
     """squeeze's input has two or more size-1 dims in a fifth of the examples or more (the
-    dims it removes); another shape op's input, drawn without that, in under two thirds as many."""
+    dims it removes), with no dims given (squeeze removes them all) in about one in six (one in
+    nine with size-1 dims only made of the drawn shape's, not inserted too); another shape op's
+    input, drawn without that, in under two thirds as many."""
     from conformance.ops import shapes as catalog
     from strategies.shape_ops import shape_op_calls
 
@@ -181,6 +183,10 @@ def test_squeeze_inputs_hold_several_size_one_dims():
     by_name = {op.name: op for op in catalog.OPS}
     squeeze = share(shape_op_calls(by_name["squeeze"], FLOAT32), lambda call: input_shape(call).count(1) >= 2)
     assert squeeze >= 0.2
+    every_one = share(
+        shape_op_calls(by_name["squeeze"], FLOAT32), lambda call: not call[1] and input_shape(call).count(1) >= 2
+    )
+    assert every_one >= 0.16
     flatten = share(shape_op_calls(by_name["flatten"], FLOAT32), lambda call: input_shape(call).count(1) >= 2)
     assert flatten < squeeze / 1.5
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from conformance import conditions, ops, promotion
-from conformance import mixed_operands as mixed
 from conformance import dtypes as dt
+from conformance import mixed_operands as mixed
 from conformance.check import Check
 from conformance.conditions import is_python_scalar
 from conformance.divergences import KnownDivergence, Raises, Returns
@@ -81,7 +81,9 @@ def _promoted(check: Check) -> str | Outcome:
     floating ops on integers), or the error torch's promotion raises."""
     op = check.op
     if mixed.python_int_past_64_bits(check):  # read as a 64-bit int first (python-int-past-64-bits)
-        return Outcome(error=ExpectedError(OverflowError, "int too big to convert|can't convert negative int to unsigned"))
+        return Outcome(
+            error=ExpectedError(OverflowError, "int too big to convert|can't convert negative int to unsigned")
+        )
     if op.name in _COMPLEX_REFUSED_FIRST and any(
         isinstance(v, ArrayInput) and v.dtype.is_complex for v in check.inputs.values()
     ):
