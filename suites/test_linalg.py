@@ -11,6 +11,7 @@ every ordered pair of dtypes, NaN and infinities, and out= in every writable lay
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -126,15 +127,27 @@ _PAIR_CALLS = {
 
 
 def _pair_values(dtype: dt.DType, shape: tuple[int, ...], *, same: bool) -> np.ndarray:
-    """Small values exact in every dtype (0, 1, 2) for a pair of dtypes; for an integer dtype
-    paired with itself, 0, 1 and its extremes in turn: its products and sums wrap, and integer
-    arithmetic wraps alike in any order, so torch and NumPy agree bit for bit there too (a
-    product computed through float64 does not)."""
+    """Small values exact in every dtype (0, 1, 2) for a pair of dtypes; for a dtype paired with
+    itself, values that need its whole width, so that a product computed in another dtype
+    differs: an integer dtype's 0, 1 and extremes in turn (its products and sums wrap, and
+    integer arithmetic wraps alike in any order, so torch and NumPy agree bit for bit there too;
+    a product computed through float64 does not), a floating dtype's 0, 1 and 2 times a value
+    with its first, middle and last significand bits set (a product computed in a narrower
+    dtype, bfloat16 or TF32 for float32, float32 for float64, loses the last ones beyond the
+    product bound), the imaginary part too for a complex dtype."""
     count = int(np.prod(shape))
+    small = (np.arange(count) % (2 if dtype.kind == "bool" else 3)).reshape(shape)
     if same and dtype.kind in ("int", "uint"):
         edges = cs.integer_specials(dtype)
         return np.array([edges[i % len(edges)] for i in range(count)], dtype=dtype.numpy).reshape(shape)
-    return dtype.carry((np.arange(count) % (2 if dtype.kind == "bool" else 3)).reshape(shape))
+    if same and dtype.kind in ("float", "complex"):
+        bits = round(-math.log2(dtype.eps))
+        wide = 1 + 2.0**-1 + 2.0 ** -(bits // 2) + 2.0**-bits
+        values = small * wide
+        if dtype.is_complex:
+            values = values + 1j * wide * (np.arange(count) % 2).reshape(shape)
+        return dtype.carry(values)
+    return dtype.carry(small)
 
 
 @pytest.mark.parametrize("op", [pytest.param(op, id=str(op)) for op in catalog.OPS])

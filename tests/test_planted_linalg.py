@@ -119,11 +119,17 @@ def test_planted_bug_fails_the_suite(pytester, monkeypatch, plant):
 
 
 @pytest.mark.parametrize("profile", ["dev", "ci"])
-def test_int64_mm_through_float64_fails_every_dtype_pair(pytester, monkeypatch, profile):
-    """The int64 pair of `test_every_dtype_pair` holds int64's extremes, whose products wrap: a
-    product through float64 fails it under any profile, where `test_product` meets int64 in
-    only some of a short run's draws."""
-    target, name, make, _ = PLANTS["int64 mm computed through float64"]
-    assert_plant_is_caught(
-        pytester, monkeypatch, target, name, make, "linalg", "test_every_dtype_pair and mm-", profile
-    )
+@pytest.mark.parametrize(
+    "plant, selection",
+    [
+        ("int64 mm computed through float64", "test_every_dtype_pair and mm-"),
+        ("float32 matmul computed in bfloat16", "test_every_dtype_pair and matmul-"),
+    ],
+)
+def test_a_product_in_another_dtype_fails_every_dtype_pair(pytester, monkeypatch, plant, selection, profile):
+    """A dtype paired with itself in `test_every_dtype_pair` holds values that need its whole
+    width (int64's extremes, whose products wrap; float32 values with their last significand
+    bit set): a product computed through float64, or in bfloat16, fails it under any profile,
+    where `test_product` meets the dtype in only some of a short run's draws."""
+    target, name, make, _ = PLANTS[plant]
+    assert_plant_is_caught(pytester, monkeypatch, target, name, make, "linalg", selection, profile)
