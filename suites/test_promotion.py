@@ -126,6 +126,37 @@ def test_python_scalar_promotion(op, dtype, device, data):
     check_promotion(op, form, inputs, device)
 
 
+# One value of each kind, exact in every dtype it can be cast to, that lifts an integral or bool
+# tensor into its kind (a float with a fraction, a complex with an imaginary part).
+TABLE_SCALARS = {"bool": True, "int": 3, "float": 2.5, "complex": 1.5 - 2j}
+
+
+def _scalar_places(op: ops.Op) -> list[tuple[str, ...]]:
+    """Where the scalar goes: either side of a binary op; for where, either branch or both."""
+    if op.name == "where":
+        return [("x",), ("y",), ("x", "y")]
+    return [("x",), ("y",)]
+
+
+@pytest.mark.parametrize("kind", SCALAR_KINDS)
+@pytest.mark.parametrize("op", TABLE_OPS, ids=str)
+def test_scalar_promotion_table(op, kind, device):
+    """Every dtype with a Python scalar of each kind, on every side (torch.where: in either branch
+    or both), on a tensor of ones: the result dtype and values as NumPy's, or torch's category rules
+    (torch-type-promotion). A table, as test_promotion_table is for tensor pairs, so a short run
+    meets every dtype and kind, where `test_python_scalar_promotion` draws them (and leaves out
+    where, whose branches it does not spell)."""
+    for dtype in PAIR_DTYPES:
+        for places in _scalar_places(op):
+            inputs = {
+                o.name: _condition() if o.dtype == "bool" else TABLE_SCALARS[kind] if o.name in places else _ones(dtype)
+                for o in op.operands
+            }
+            first_is_scalar = places == ("x",) and op.name != "where"
+            form = _operator_form(op) if first_is_scalar else op.function_form
+            check_promotion(op, form, inputs, device)
+
+
 def _outside(dtype: str) -> st.SearchStrategy[int]:
     """Python ints within int64 but outside `dtype`'s range."""
     info = np.iinfo(dt.dtype(dtype).numpy)

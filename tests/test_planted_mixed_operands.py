@@ -48,3 +48,14 @@ PLANTS = {
 def test_planted_bug_fails_the_suite(pytester, monkeypatch, plant):
     target, name, make, suite_name, selection = PLANTS[plant]
     assert_plant_is_caught(pytester, monkeypatch, target, name, make, suite_name, selection)
+
+
+@pytest.mark.parametrize("profile", ["dev", "ci"])
+def test_where_keeping_the_tensors_dtype_fails_the_scalar_promotion_table(pytester, monkeypatch, profile):
+    """The promotion suite's table of every dtype with each kind of Python scalar, in either
+    branch of where, fails the where plant under any profile, where `test_python_scalar_operand`
+    meets an integral tensor beside a float branch in only some of a short run's draws."""
+    target, name, make, _, _ = PLANTS["where with a float branch keeps an integer tensor's dtype"]
+    assert_plant_is_caught(
+        pytester, monkeypatch, target, name, make, "promotion", "test_scalar_promotion_table and where-", profile
+    )
