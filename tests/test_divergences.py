@@ -394,10 +394,17 @@ def _sqrt_check(values: np.ndarray) -> tuple[Check, np.ndarray]:
 
 
 def test_sqrt_one_ulp_off_is_torch_behaviour():
-    """torch.sqrt(6438.0) in float32 is 80.237144, one ulp below the correctly rounded 80.23715."""
-    check, reference = _sqrt_check(np.array([6438.0, 2.0], np.float32))
-    actual = torch.sqrt(torch.tensor([6438.0, 2.0]))
-    assert actual[0].item() != float(reference[0])  # the documented fact still holds on this torch
+    """torch's float32 sqrt is 1 ulp off for some values (torch.sqrt(6438.0) is 80.237144 on one
+    CPU, below the correctly rounded 80.23715): which ones depends on the CPU, as the vector math
+    library picks its code by it (17% of float32 values on one AVX512 machine, 0.7% on another,
+    where 6438.0 came out right). The first value off among fixed ones is accepted beside 2.0."""
+    values = np.geomspace(1e-30, 1e30, 20_000, dtype=np.float32)
+    off = torch.sqrt(torch.from_numpy(values)).numpy() != np.sqrt(values.astype(np.float64)).astype(np.float32)
+    assert off.any()  # the documented fact still holds on this torch and CPU
+    x = np.array([values[off][0], 2.0], np.float32)
+    check, reference = _sqrt_check(x)
+    actual = torch.sqrt(torch.from_numpy(x))
+    assert actual[0].item() != float(reference[0])
     assert_conforms(capture(lambda: actual), reference, check)
 
 
